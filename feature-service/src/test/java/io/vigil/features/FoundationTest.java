@@ -1,0 +1,29 @@
+package io.vigil.features;
+
+import java.util.List;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.vigil.contracts.events.v1.ServiceStarted;
+import io.vigil.testing.foundation.ServiceFoundationTests;
+import io.vigil.testing.quarkus.VigilInfrastructure;
+
+@QuarkusTest
+@QuarkusTestResource(value = VigilInfrastructure.class, initArgs = @io.quarkus.test.common.ResourceArg(name = "database", value = "vigil_features"))
+class FoundationTest extends ServiceFoundationTests {
+
+    @Override
+    protected String serviceName() {
+        return "feature-service";
+    }
+
+    @Override
+    protected List<String> expectedTables() {
+        return List.of("processed_event");
+    }
+
+    @Override
+    protected String serviceOfStartedEvent(byte[] payload) throws Exception {
+        return ServiceStarted.parseFrom(payload).getService();
+    }
+}

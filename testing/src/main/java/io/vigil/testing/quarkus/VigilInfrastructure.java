@@ -1,0 +1,69 @@
+package io.vigil.testing.quarkus;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.vigil.testing.kafka.KafkaBroker;
+import io.vigil.testing.postgres.PostgresLocator;
+import io.vigil.testing.postgres.TestDatabase;
+
+/**
+ * Gives a service's {@code @QuarkusTest}s a real Kafka broker and a real PostgreSQL with a fresh database, and points
+ * the service at them. Init arg {@code database}: the prefix of the test database's name.
+ */
+public class VigilInfrastructure implements QuarkusTestResourceLifecycleManager {
+
+    private String databasePrefix = "vigil";
+    private KafkaBroker broker;
+    private PostgresLocator.Located postgres;
+    private TestDatabase database;
+
+    @Override
+    public void init(Map<String, String> initArgs) {
+        databasePrefix = initArgs.getOrDefault("database", databasePrefix);
+    }
+
+    @Override
+    public Map<String, String> start() {
+        try {
+            broker = KafkaBroker.start();
+            postgres = PostgresLocator.locate(System.getenv(), null, 0);
+        } catch (Exception e) {
+            stop();
+            throw new IllegalStateException("cannot start test infrastructure: " + e.getMessage(), e);
+        }
+        database = TestDatabase.create(postgres.server(), databasePrefix);
+
+        Map<String, String> config = new HashMap<>();
+        config.put("kafka.bootstrap.servers", broker.bootstrapServers());
+        config.put("quarkus.datasource.username", postgres.server().user());
+        config.put("quarkus.datasource.password", postgres.server().password());
+        config.put("quarkus.datasource.jdbc.url", postgres.server().jdbcUrl(database.name()));
+        config.put("quarkus.datasource.reactive.url", postgres.server().reactiveUrl(database.name()));
+        return config;
+    }
+
+    @Override
+    public void inject(TestInjector testInjector) {
+        testInjector.injectIntoFields(broker, new TestInjector.MatchesType(KafkaBroker.class));
+        testInjector.injectIntoFields(database, new TestInjector.MatchesType(TestDatabase.class));
+    }
+
+    @Override
+    public void stop() {
+        if (database != null) {
+            database.close();
+        }
+        if (postgres != null) {
+            try {
+                postgres.close();
+            } catch (Exception ignored) {
+                // stopping an embedded server that already went away
+            }
+        }
+        if (broker != null) {
+            broker.close();
+        }
+    }
+}
