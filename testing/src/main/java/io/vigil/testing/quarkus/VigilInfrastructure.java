@@ -28,7 +28,7 @@ public class VigilInfrastructure implements QuarkusTestResourceLifecycleManager 
     public Map<String, String> start() {
         try {
             broker = KafkaBroker.start();
-            postgres = PostgresLocator.locate(System.getenv(), null, 0);
+            postgres = PostgresLocator.locate(System.getenv(), null, KafkaBroker.freePort());
         } catch (Exception e) {
             stop();
             throw new IllegalStateException("cannot start test infrastructure: " + e.getMessage(), e);
