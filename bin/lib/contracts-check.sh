@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# buf lint (STANDARD rules) on contracts/, and buf breaking (FILE rules) against the contracts of a base commit:
-# VIGIL_CONTRACTS_BASE if set (e.g. origin/main), else the previous commit. A v1 package must never break.
+# buf lint (STANDARD rules) on contracts/, and buf breaking (FILE rules): the working tree against HEAD, and every
+# recent commit that changed the contracts against its parent. A v1 package must never break.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT/contracts"
@@ -14,14 +14,25 @@ BUF=node_modules/.bin/buf
 "$BUF" lint
 echo "contracts-check: buf lint passed"
 
-base=${VIGIL_CONTRACTS_BASE:-HEAD~1}
-if ! git -C "$ROOT" rev-parse --verify -q "$base^{commit}" > /dev/null; then
-  echo "contracts-check: no base commit '$base' (first commit or shallow clone); breaking-change check skipped"
-  exit 0
+# A submission may hold several commits: check each commit that touched the contracts against its own parent, so a
+# break made in an earlier commit cannot hide behind a later one. VIGIL_CONTRACTS_BASE (e.g. origin/main) adds a
+# direct comparison of the working tree with that base.
+src="$ROOT/.git"
+checked=0
+while read -r commit; do
+  [[ -n $commit ]] || continue
+  if ! git -C "$ROOT" cat-file -e "$commit~1:contracts/buf.yaml" 2> /dev/null; then
+    continue # the commit that created the contracts, or a shallow clone's edge
+  fi
+  "$BUF" breaking "$src#ref=$commit,subdir=contracts" --against "$src#ref=$commit~1,subdir=contracts" \
+    || { echo "contracts-check: commit $(git -C "$ROOT" log -1 --format='%h %s' "$commit") breaks a v1 contract" >&2; exit 1; }
+  checked=$((checked + 1))
+done < <(git -C "$ROOT" rev-list --max-count="${VIGIL_CONTRACTS_HISTORY:-30}" HEAD -- contracts/src contracts/buf.yaml 2> /dev/null)
+
+"$BUF" breaking --against "$src#ref=HEAD,subdir=contracts"
+echo "contracts-check: no breaking change in the working tree or in the last $checked commits that changed contracts"
+
+if [[ -n ${VIGIL_CONTRACTS_BASE:-} ]]; then
+  "$BUF" breaking --against "$src#ref=$VIGIL_CONTRACTS_BASE,subdir=contracts"
+  echo "contracts-check: no breaking change against $VIGIL_CONTRACTS_BASE"
 fi
-if ! git -C "$ROOT" cat-file -e "$base:contracts/buf.yaml" 2> /dev/null; then
-  echo "contracts-check: $base has no contracts/buf.yaml; breaking-change check skipped"
-  exit 0
-fi
-"$BUF" breaking --against "$ROOT/.git#ref=$base,subdir=contracts"
-echo "contracts-check: no breaking change against $base"
