@@ -19,7 +19,7 @@ class FoundationTest extends ServiceFoundationTests {
 
     @Override
     protected List<String> expectedTables() {
-        return List.of("processed_event");
+        return List.of("processed_event", "feature_value", "quarantined_value", "schema_drift", "feature_set_version");
     }
 
     @Override

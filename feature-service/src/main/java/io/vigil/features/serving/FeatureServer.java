@@ -1,0 +1,194 @@
+package io.vigil.features.serving;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.smallrye.mutiny.Uni;
+import io.vigil.contracts.features.v1.EntityKey;
+import io.vigil.contracts.features.v1.GetFeaturesRequest;
+import io.vigil.contracts.features.v1.GetFeaturesResponse;
+import io.vigil.contracts.features.v1.ServedFeature;
+import io.vigil.eventing.ProtoTime;
+import io.vigil.features.config.FeaturesConfig;
+import io.vigil.features.contract.EntityKind;
+import io.vigil.features.contract.FeatureContract;
+import io.vigil.features.contract.FeatureContracts;
+import io.vigil.features.contract.FeatureSet;
+import io.vigil.features.contract.RawValues;
+import io.vigil.features.ingest.FeatureStore.StoredValue;
+
+/**
+ * GetFeatures: validates the request (INVALID_ARGUMENT naming every bad field), then answers each requested feature of
+ * each entity with a status, in the terms of the requested feature set version. Cached entities are answered without
+ * leaving the calling thread.
+ */
+@ApplicationScoped
+public class FeatureServer {
+
+    private final FeatureContracts contracts;
+    private final FeatureCache cache;
+    private final FeaturesConfig config;
+    private final Clock clock;
+    private final Map<String, EnumMap<EntityKind, List<FeatureContract>>> byEntity = new ConcurrentHashMap<>();
+
+    FeatureServer(FeatureContracts contracts, FeatureCache cache, FeaturesConfig config, Clock clock) {
+        this.contracts = contracts;
+        this.cache = cache;
+        this.config = config;
+        this.clock = clock;
+    }
+
+    /** One entity's part of the answer: its key and the features to serve for it. */
+    private record Part(EntityKey key, FeatureCache.EntityRef ref, List<FeatureContract> features) {
+    }
+
+    public Uni<GetFeaturesResponse> getFeatures(GetFeaturesRequest request) {
+        return getFeatures(request, null);
+    }
+
+    /**
+     * @param budget how long a database load may take (the caller's remaining deadline); null for no limit. Only the
+     *        slow path arms a timer: a fully cached answer is complete before it could fire.
+     * @throws StatusRuntimeException INVALID_ARGUMENT naming the fields that are wrong
+     */
+    public Uni<GetFeaturesResponse> getFeatures(GetFeaturesRequest request, java.time.Duration budget) {
+        String spec = request.getFeatureSetVersion().isEmpty() ? config.serving().defaultFeatureSet()
+                : request.getFeatureSetVersion();
+        FeatureSet set = contracts.resolve(spec).orElseThrow(() -> invalid(
+                "feature_set_version: unknown feature set version '" + spec + "' (known: " + contracts.versions() + ")"));
+        List<Part> parts = plan(request, set);
+
+        GetFeaturesResponse.Builder response = GetFeaturesResponse.newBuilder().setFeatureSetVersion(set.id());
+        Instant now = clock.instant();
+        @SuppressWarnings("unchecked")
+        Map<String, StoredValue>[] cached = new Map[parts.size()];
+        boolean allCached = true;
+        for (int i = 0; i < cached.length && allCached; i++) {
+            cached[i] = cache.getIfLoaded(parts.get(i).ref());
+            allCached = cached[i] != null;
+        }
+        if (allCached) {
+            for (int i = 0; i < cached.length; i++) {
+                append(response, parts.get(i), cached[i], now);
+            }
+            return Uni.createFrom().item(response.build());
+        }
+        List<Uni<Map<String, StoredValue>>> loads = new ArrayList<>(parts.size());
+        for (Part p : parts) {
+            loads.add(cache.get(p.ref()));
+        }
+        Uni<GetFeaturesResponse> answer = Uni.join().all(loads).andFailFast().map(values -> {
+            Instant at = clock.instant();
+            for (int i = 0; i < parts.size(); i++) {
+                append(response, parts.get(i), values.get(i), at);
+            }
+            return response.build();
+        });
+        return budget == null ? answer : answer.ifNoItem().after(budget).failWith(() -> Status.DEADLINE_EXCEEDED
+                .withDescription("feature lookup did not finish within the caller's deadline").asRuntimeException());
+    }
+
+    private List<Part> plan(GetFeaturesRequest request, FeatureSet set) {
+        if (request.getEntitiesCount() == 0) {
+            throw invalid("entities: at least one entity key is required");
+        }
+        EnumMap<EntityKind, List<FeatureContract>> perEntity = byEntity.computeIfAbsent(set.id(), id -> {
+            EnumMap<EntityKind, List<FeatureContract>> m = new EnumMap<>(EntityKind.class);
+            for (EntityKind k : EntityKind.values()) {
+                m.put(k, set.featuresOf(k));
+            }
+            return m;
+        });
+        List<String> problems = null;
+        Set<EntityKind> requested = new HashSet<>();
+        for (int i = 0; i < request.getEntitiesCount(); i++) {
+            EntityKey key = request.getEntities(i);
+            EntityKind kind = EntityKind.of(key.getType());
+            if (kind == null) {
+                problems = add(problems, "entities[" + i + "].type: unknown entity type " + key.getTypeValue()
+                        + " (" + key.getType() + ")");
+            } else {
+                requested.add(kind);
+            }
+            if (key.getId().isEmpty()) {
+                problems = add(problems, "entities[" + i + "].id: empty");
+            }
+        }
+        Map<EntityKind, List<FeatureContract>> wanted = perEntity;
+        if (request.getFeatureNamesCount() > 0) {
+            Map<EntityKind, List<FeatureContract>> chosen = new EnumMap<>(EntityKind.class);
+            Set<String> unknown = new LinkedHashSet<>();
+            Set<String> unmatched = new LinkedHashSet<>();
+            for (String name : request.getFeatureNamesList()) {
+                FeatureContract c = set.feature(name).orElse(null);
+                if (c == null) {
+                    unknown.add(name);
+                } else if (!requested.contains(c.entity())) {
+                    unmatched.add(name + " (" + c.entity().yamlName() + ")");
+                } else {
+                    List<FeatureContract> l = chosen.computeIfAbsent(c.entity(), k -> new ArrayList<>());
+                    if (!l.contains(c)) {
+                        l.add(c);
+                    }
+                }
+            }
+            if (!unknown.isEmpty()) {
+                problems = add(problems, "feature_names: not in " + set.id() + ": " + String.join(", ", unknown));
+            }
+            if (!unmatched.isEmpty()) {
+                problems = add(problems, "feature_names: no entity of their type requested: " + String.join(", ", unmatched));
+            }
+            wanted = chosen;
+        }
+        if (problems != null) {
+            throw invalid(String.join("; ", problems));
+        }
+        List<Part> parts = new ArrayList<>(request.getEntitiesCount());
+        for (EntityKey key : request.getEntitiesList()) {
+            EntityKind kind = EntityKind.of(key.getType());
+            List<FeatureContract> features = wanted.getOrDefault(kind, List.of());
+            if (!features.isEmpty()) {
+                parts.add(new Part(key, new FeatureCache.EntityRef(kind, key.getId()), features));
+            }
+        }
+        return parts;
+    }
+
+    private static void append(GetFeaturesResponse.Builder response, Part p, Map<String, StoredValue> stored,
+            Instant now) {
+        for (FeatureContract c : p.features()) {
+            StoredValue sv = stored.get(c.name());
+            ServedStatus.Served s = ServedStatus.of(c, sv, now);
+            ServedFeature.Builder f = ServedFeature.newBuilder().setName(c.name()).setEntity(p.key()).setStatus(s.status());
+            if (s.value() != null) {
+                f.setValue(RawValues.toProto(s.value()));
+            }
+            if (sv != null) {
+                f.setEventTime(ProtoTime.of(sv.eventTime()));
+            }
+            response.addFeatures(f);
+        }
+    }
+
+    private static List<String> add(List<String> problems, String p) {
+        List<String> l = problems == null ? new ArrayList<>() : problems;
+        l.add(p);
+        return l;
+    }
+
+    private static StatusRuntimeException invalid(String description) {
+        return Status.INVALID_ARGUMENT.withDescription(description).asRuntimeException();
+    }
+}
