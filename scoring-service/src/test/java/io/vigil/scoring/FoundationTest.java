@@ -19,7 +19,7 @@ class FoundationTest extends ServiceFoundationTests {
 
     @Override
     protected List<String> expectedTables() {
-        return List.of("processed_event");
+        return List.of("processed_event", "decision", "threshold_policy", "policy_audit", "model_version");
     }
 
     @Override

@@ -44,6 +44,16 @@ public class VigilInfrastructure implements QuarkusTestResourceLifecycleManager 
         return config;
     }
 
+    /** The running broker, for resources that start more services against it. */
+    public KafkaBroker broker() {
+        return broker;
+    }
+
+    /** The PostgreSQL server the fresh database lives on, for resources that need a database of their own. */
+    public io.vigil.testing.postgres.PostgresServer postgresServer() {
+        return postgres.server();
+    }
+
     @Override
     public void inject(TestInjector testInjector) {
         testInjector.injectIntoFields(broker, new TestInjector.MatchesType(KafkaBroker.class));

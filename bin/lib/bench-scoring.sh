@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# ./bin/vigil bench scoring --rps R --duration D [--stall-features] [--warmup W] [--target host:port] [--budget 50ms] [--kafka host:port] [--set key=value,...]
+# Open-loop gRPC load on scoring-service's Score with grpc.health.v1 Health/Check at the same rate as the yardstick.
+# Without --target it starts its own scoring-service from the packaged jar against an in-process FeatureStore
+# (stalled with --stall-features) and a Kafka broker process of its own (unless --kafka), on free ports, with
+# PostgreSQL from VIGIL_PG_* (default 127.0.0.1:5432).
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$ROOT"
+WORK="$ROOT/.vigil/bench"
+mkdir -p "$WORK"
+
+JAR=scoring-service/target/quarkus-app/quarkus-run.jar
+if [[ ! -f $JAR || ! -d scoring-service/target/test-classes/io/vigil/scoring/bench \
+      || -n $(find scoring-service/src scoring-service/pom.xml -newer "$JAR" -type f -print -quit) ]]; then
+  echo "building scoring-service (jar and test classes)..." >&2
+  ./mvnw -B -q -o -pl scoring-service package -DskipTests > "$WORK/build.log" 2>&1 \
+    || { echo "build failed; see $WORK/build.log" >&2; exit 1; }
+fi
+if [[ ! -s $WORK/classpath.txt || scoring-service/pom.xml -nt $WORK/classpath.txt ]]; then
+  ./mvnw -B -q -o -pl scoring-service dependency:build-classpath -Dmdep.includeScope=test \
+    -Dmdep.outputFile="$WORK/classpath.txt" > "$WORK/classpath.log" 2>&1 \
+    || { echo "cannot resolve the bench classpath; see $WORK/classpath.log" >&2; exit 1; }
+fi
+JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
+exec "$JAVA" -Xms256m -Xmx512m -XX:+UseParallelGC \
+  -cp "scoring-service/target/test-classes:scoring-service/target/classes:$(<"$WORK/classpath.txt")" \
+  io.vigil.scoring.bench.ScoringBench --root "$ROOT" "$@"

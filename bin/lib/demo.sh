@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# ./bin/vigil demo [--accounts N] [--calls N] [--rps R]
+# Starts the stack (./bin/vigil up), loads synthetic stored features into feature-service over its REST batch API,
+# drives Score traffic against scoring-service and prints a summary: decisions, cohorts, fallbacks, reasons, issues.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$ROOT"
+WORK="$ROOT/.vigil/bench"
+mkdir -p "$WORK"
+
+"$ROOT/bin/vigil" up
+
+if [[ ! -d scoring-service/target/test-classes/io/vigil/scoring/bench ]]; then
+  echo "building scoring-service test classes (the demo driver)..." >&2
+  ./mvnw -B -q -o -pl scoring-service test-compile > "$WORK/build.log" 2>&1 \
+    || { echo "build failed; see $WORK/build.log" >&2; exit 1; }
+fi
+if [[ ! -s $WORK/classpath.txt || scoring-service/pom.xml -nt $WORK/classpath.txt ]]; then
+  ./mvnw -B -q -o -pl scoring-service dependency:build-classpath -Dmdep.includeScope=test \
+    -Dmdep.outputFile="$WORK/classpath.txt" > "$WORK/classpath.log" 2>&1 \
+    || { echo "cannot resolve the demo classpath; see $WORK/classpath.log" >&2; exit 1; }
+fi
+JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
+exec "$JAVA" -Xmx256m \
+  -cp "scoring-service/target/test-classes:scoring-service/target/classes:$(<"$WORK/classpath.txt")" \
+  io.vigil.scoring.bench.DemoDriver --scoring 127.0.0.1:8081 --features http://127.0.0.1:8082 "$@"

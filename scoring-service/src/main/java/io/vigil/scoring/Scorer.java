@@ -1,0 +1,286 @@
+package io.vigil.scoring;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.grpc.Status;
+import io.smallrye.mutiny.Uni;
+import io.vigil.contracts.events.v1.ArmRole;
+import io.vigil.contracts.events.v1.ArmScore;
+import io.vigil.contracts.events.v1.DecisionMade;
+import io.vigil.contracts.events.v1.DecisionTimings;
+import io.vigil.contracts.events.v1.FeatureUsed;
+import io.vigil.contracts.scoring.v1.Arm;
+import io.vigil.contracts.scoring.v1.Decision;
+import io.vigil.contracts.scoring.v1.FallbackCause;
+import io.vigil.contracts.scoring.v1.Reason;
+import io.vigil.contracts.scoring.v1.ScoreRequest;
+import io.vigil.contracts.scoring.v1.ScoreResponse;
+import io.vigil.eventing.ProtoTime;
+import io.vigil.riskmodel.catalog.FeatureCatalog;
+import io.vigil.riskmodel.catalog.PaymentFeature;
+import io.vigil.scoring.config.ScoringConfig;
+import io.vigil.scoring.decisions.DecisionStore;
+import io.vigil.scoring.decisions.RequestFingerprint;
+import io.vigil.scoring.decisions.StoredDecision;
+import io.vigil.scoring.events.DecisionPublisher;
+import io.vigil.scoring.fallback.FallbackRule;
+import io.vigil.scoring.features.FeatureDeriver;
+import io.vigil.scoring.features.FeatureFetch;
+import io.vigil.scoring.features.FeatureStoreClient;
+import io.vigil.scoring.features.FeatureVector;
+import io.vigil.scoring.grpc.CallerDeadline;
+import io.vigil.scoring.metrics.ScoringMetrics;
+import io.vigil.scoring.model.ModelLineup;
+import io.vigil.scoring.model.ModelRegistry;
+import io.vigil.scoring.model.ScoringModel;
+import io.vigil.scoring.policy.CohortRule;
+import io.vigil.scoring.policy.PolicyService;
+import io.vigil.scoring.policy.ThresholdPolicy;
+import io.vigil.scoring.routing.ArmAssignment;
+import io.vigil.scoring.validation.InvalidField;
+import io.vigil.scoring.validation.ScoreRequestValidator;
+
+/**
+ * Decides one checkout payment within its budget: validate, replay an earlier decision for the same transaction id,
+ * fetch stored features (own deadline) while checking PostgreSQL for an earlier decision, score every arm in process,
+ * apply the cohort's cut-offs. Whatever goes wrong after validation ends in an answer, flagged as a fallback with its
+ * cause, never in an error.
+ */
+@ApplicationScoped
+public class Scorer {
+
+    private static final int REASONS = 3;
+
+    private final ScoreRequestValidator validator = new ScoreRequestValidator();
+    private final FeatureDeriver deriver = new FeatureDeriver();
+    private final FeatureStoreClient features;
+    private final DecisionStore store;
+    private final DecisionPublisher publisher;
+    private final ScoringMetrics metrics;
+    private final ModelRegistry models;
+    private final PolicyService policies;
+    private final FallbackRule fallbackRule;
+    private final ArmAssignment arms;
+    private final long budgetNanos;
+    private final long minimumNanos;
+    private final double featureShare;
+    private final int maxInFlight;
+
+    Scorer(FeatureStoreClient features, DecisionStore store, DecisionPublisher publisher, ScoringMetrics metrics,
+            ModelRegistry models, PolicyService policies, ScoringConfig config) {
+        this.features = features;
+        this.store = store;
+        this.publisher = publisher;
+        this.metrics = metrics;
+        this.models = models;
+        this.policies = policies;
+        this.fallbackRule = new FallbackRule(config.fallback().stepUpAmountUsd());
+        this.arms = new ArmAssignment(config.routing().buckets());
+        this.budgetNanos = config.budget().total().toNanos();
+        this.minimumNanos = config.budget().minimum().toNanos();
+        this.featureShare = config.budget().featureShare();
+        this.maxInFlight = config.budget().maxInFlight();
+    }
+
+    /** Score with the caller's deadline taken from the current gRPC context. */
+    public Uni<ScoreResponse> score(ScoreRequest r) {
+        return score(r, CallerDeadline.remainingNanos());
+    }
+
+    /** Score with a caller's remaining time of {@code callerNanos} (Long.MAX_VALUE: none). */
+    public Uni<ScoreResponse> score(ScoreRequest r, long callerNanos) {
+        long start = System.nanoTime();
+        InvalidField bad = validator.validate(r);
+        if (bad != null) {
+            return Uni.createFrom().failure(Status.INVALID_ARGUMENT.withDescription(bad.describe()).asRuntimeException());
+        }
+        long fingerprint = RequestFingerprint.of(r);
+        StoredDecision earlier = store.cached(r.getTransactionId());
+        if (earlier != null) {
+            return replay(earlier, fingerprint, r);
+        }
+        long budget = Math.min(budgetNanos, callerNanos);
+        FeatureVector v = deriver.fromRequest(r, System.currentTimeMillis() / 1000);
+        if (!metrics.enter(maxInFlight)) {
+            return Uni.createFrom().item(commit(r, fingerprint, fallback(r, v, FallbackCause.FALLBACK_CAUSE_OVERLOAD,
+                    start, budget, 0L)));
+        }
+        if (budget < minimumNanos) {
+            metrics.exit();
+            return Uni.createFrom().item(commit(r, fingerprint, fallback(r, v, FallbackCause.FALLBACK_CAUSE_DEADLINE,
+                    start, budget, 0L)));
+        }
+        long featureDeadline = (long) (budget * featureShare);
+        Uni<FeatureFetch> fetch = features.fetch(r, featureDeadline);
+        Uni<StoredDecision> recorded = store.lookup(r.getTransactionId(), featureDeadline);
+        // What remains after the features, kept for the model; a model stuck past the budget loses to the fallback.
+        long remaining = budget - (System.nanoTime() - start);
+        return Uni.combine().all().unis(fetch, recorded).asTuple()
+                .map(t -> t.getItem2().exists() ? t.getItem2() : decide(r, v, fingerprint, t.getItem1(), start, budget))
+                .ifNoItem().after(Duration.ofNanos(Math.max(remaining, 1L)))
+                .recoverWithItem(() -> fallback(r, v, FallbackCause.FALLBACK_CAUSE_DEADLINE, start, budget, 0L))
+                .onTermination().invoke(metrics::exit)
+                .flatMap(d -> d instanceof Outcome o
+                        ? Uni.createFrom().item(commit(r, fingerprint, o))
+                        : replay((StoredDecision) d, fingerprint, r));
+    }
+
+    private Uni<ScoreResponse> replay(StoredDecision earlier, long fingerprint, ScoreRequest r) {
+        if (earlier.fingerprint() != fingerprint) {
+            return Uni.createFrom().failure(Status.ALREADY_EXISTS.withDescription("transaction_id: '"
+                    + r.getTransactionId() + "' was already decided for a different payload; a retry must repeat the "
+                    + "original request exactly, a new payment needs a new transaction_id").asRuntimeException());
+        }
+        metrics.replay();
+        return Uni.createFrom().item(earlier.response());
+    }
+
+    /** Everything a decision produced, before it is recorded. */
+    record Outcome(ScoreResponse response, FeatureVector features, DecisionMade.Builder event) {
+    }
+
+    private Object decide(ScoreRequest r, FeatureVector v, long fingerprint, FeatureFetch fetch, long start,
+            long budget) {
+        metrics.featureFetch(fetch.nanos());
+        if (!fetch.ok()) {
+            return fallback(r, v, fetch.cause(), start, budget, fetch.nanos());
+        }
+        long modelStart = System.nanoTime();
+        try {
+            deriver.applyStored(v, fetch.response(), r);
+            ThresholdPolicy policy = policies.current();
+            CohortRule cohort = cohortOf(policy, v);
+            ModelLineup lineup = models.current();
+            boolean challenger = lineup.challenger() != null
+                    && arms.challenger(r.getAccountId(), lineup.challengerShare());
+            ScoringModel decider = challenger ? lineup.challenger() : lineup.champion();
+            float[] x = v.values();
+            double score = decider.score(x);
+            if (Double.isNaN(score)) {
+                throw new IllegalStateException("model " + decider.version() + " scored NaN");
+            }
+            int[] top = new int[REASONS];
+            double[] contributions = new double[REASONS];
+            int n = decider.explain(x, top, contributions);
+            Decision decision = ThresholdPolicy.decide(cohort, score);
+            Arm arm = challenger ? Arm.ARM_CHALLENGER : Arm.ARM_CHAMPION;
+
+            DecisionMade.Builder event = DecisionMade.newBuilder();
+            event.addArmScores(ArmScore.newBuilder().setModelVersion(decider.version())
+                    .setRole(challenger ? ArmRole.ARM_ROLE_CHALLENGER : ArmRole.ARM_ROLE_CHAMPION)
+                    .setScore(score).setDecided(true));
+            if (lineup.challenger() != null) {
+                ScoringModel other = challenger ? lineup.champion() : lineup.challenger();
+                event.addArmScores(ArmScore.newBuilder().setModelVersion(other.version())
+                        .setRole(challenger ? ArmRole.ARM_ROLE_CHAMPION : ArmRole.ARM_ROLE_CHALLENGER)
+                        .setScore(other.score(x)));
+            }
+            for (ScoringModel shadow : lineup.shadows()) {
+                event.addArmScores(ArmScore.newBuilder().setModelVersion(shadow.version())
+                        .setRole(ArmRole.ARM_ROLE_SHADOW).setScore(shadow.score(x)));
+            }
+            long modelNanos = System.nanoTime() - modelStart;
+            metrics.model(modelNanos);
+
+            ScoreResponse.Builder response = ScoreResponse.newBuilder()
+                    .setDecisionId(UUID.randomUUID().toString())
+                    .setDecision(decision)
+                    .setScore(score)
+                    .setModelVersion(decider.version())
+                    .setPolicyVersion(policy.version())
+                    .setArm(arm)
+                    .setFallback(false)
+                    .setFallbackCause(FallbackCause.FALLBACK_CAUSE_NONE)
+                    .addAllFeatureIssues(v.issues())
+                    .setCohort(cohort.name());
+            for (int i = 0; i < n; i++) {
+                response.addReasons(Reason.newBuilder().setCode(decider.reasonCode(top[i]))
+                        .setFeature(decider.featureName(top[i])).setContribution(contributions[i]));
+            }
+            event.setTimings(DecisionTimings.newBuilder().setFeatureFetchUs(fetch.nanos() / 1000)
+                    .setModelUs(modelNanos / 1000).setBudgetUs(budget / 1000));
+            return finish(response, v, event, start);
+        } catch (RuntimeException modelFailure) {
+            return fallback(r, v, FallbackCause.FALLBACK_CAUSE_MODEL_ERROR, start, budget, fetch.nanos());
+        }
+    }
+
+    private static CohortRule cohortOf(ThresholdPolicy policy, FeatureVector v) {
+        return policy.cohortOf(v.country(), v.region(), v.ageBand(), v.channel(), v.loginMethod());
+    }
+
+    Outcome fallback(ScoreRequest r, FeatureVector v, FallbackCause cause, long start, long budget, long featureNanos) {
+        ThresholdPolicy policy = policies.current();
+        ScoreResponse.Builder response = ScoreResponse.newBuilder()
+                .setDecisionId(UUID.randomUUID().toString())
+                .setDecision(fallbackRule.decide(v))
+                .setPolicyVersion(policy.version())
+                .setArm(Arm.ARM_UNSPECIFIED)
+                .setFallback(true)
+                .setFallbackCause(cause)
+                .addAllFeatureIssues(v.issues())
+                .setCohort(cohortOf(policy, v).name());
+        DecisionMade.Builder event = DecisionMade.newBuilder()
+                .setTimings(DecisionTimings.newBuilder().setFeatureFetchUs(featureNanos / 1000)
+                        .setBudgetUs(budget / 1000));
+        return finish(response, v, event, start);
+    }
+
+    private Outcome finish(ScoreResponse.Builder response, FeatureVector v, DecisionMade.Builder event, long start) {
+        long total = System.nanoTime() - start;
+        response.setServerTimeUs(total / 1000);
+        event.setTimings(event.getTimings().toBuilder().setTotalUs(total / 1000));
+        return new Outcome(response.build(), v, event);
+    }
+
+    /** Records the outcome (cache, background database write, event, metrics) and returns the answer that stands. */
+    ScoreResponse commit(ScoreRequest r, long fingerprint, Outcome o) {
+        StoredDecision mine = new StoredDecision(fingerprint, o.response());
+        StoredDecision standing = store.remember(r.getTransactionId(), mine);
+        if (standing != mine) {
+            // A concurrent call with the same id decided first: answer as it did (same payload) or refuse.
+            if (standing.fingerprint() != fingerprint) {
+                throw Status.ALREADY_EXISTS.withDescription("transaction_id: '" + r.getTransactionId()
+                        + "' was already decided for a different payload").asRuntimeException();
+            }
+            return standing.response();
+        }
+        ScoreResponse resp = o.response();
+        metrics.decision(resp.getDecision(), resp.getArm(), resp.getCohort(), resp.getFallbackCause());
+        metrics.total(resp.getServerTimeUs() * 1000);
+        publisher.publish(event(r, o), Instant.now());
+        return resp;
+    }
+
+    private static DecisionMade event(ScoreRequest r, Outcome o) {
+        ScoreResponse resp = o.response();
+        DecisionMade.Builder e = o.event()
+                .setDecisionId(resp.getDecisionId())
+                .setTransactionId(r.getTransactionId())
+                .setAccountId(r.getAccountId())
+                .setDecidedAt(ProtoTime.of(Instant.now()))
+                .setDecision(resp.getDecision())
+                .setScore(resp.getScore())
+                .setArm(resp.getArm())
+                .setModelVersion(resp.getModelVersion())
+                .setPolicyVersion(resp.getPolicyVersion())
+                .setCohort(resp.getCohort())
+                .setFallback(resp.getFallback())
+                .setFallbackCause(resp.getFallbackCause())
+                .addAllFeatureIssues(resp.getFeatureIssuesList())
+                .addAllReasons(resp.getReasonsList())
+                .setFeatureContract(FeatureCatalog.CONTRACT_VERSION);
+        float[] x = o.features().values();
+        PaymentFeature[] all = PaymentFeature.values();
+        for (int i = 0; i < x.length; i++) {
+            boolean missing = Float.isNaN(x[i]);
+            e.addFeatures(FeatureUsed.newBuilder().setName(all[i].featureName()).setValue(missing ? 0.0 : x[i])
+                    .setMissing(missing));
+        }
+        return e.build();
+    }
+}

@@ -1,0 +1,142 @@
+package io.vigil.scoring.config;
+
+import java.time.Duration;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Everything scoring-service can be tuned with, under {@code scoring.*}. */
+@ConfigMapping(prefix = "scoring")
+public interface ScoringConfig {
+
+    Budget budget();
+
+    Features features();
+
+    Fallback fallback();
+
+    Routing routing();
+
+    Decisions decisions();
+
+    Models models();
+
+    Policies policies();
+
+    interface Budget {
+        /** Total time a Score call may take inside the service; a caller's gRPC deadline shortens it, never lengthens it. */
+        @WithDefault("50ms")
+        Duration total();
+
+        /** Share of the remaining budget the feature-service call may use (its gRPC deadline), 0..1. */
+        @WithDefault("0.6")
+        double featureShare();
+
+        /** Below this remaining budget the model is not even tried: the fallback rule answers with cause DEADLINE. */
+        @WithDefault("1ms")
+        Duration minimum();
+
+        /** Score calls in flight at once; beyond it calls get the fallback with cause OVERLOAD (a bulkhead without a queue). */
+        @WithDefault("256")
+        int maxInFlight();
+    }
+
+    interface Features {
+        /** feature-service gRPC host. */
+        @WithDefault("127.0.0.1")
+        String host();
+
+        /** feature-service gRPC port (its HTTP port: gRPC shares it). */
+        @WithDefault("8082")
+        int port();
+
+        /** Feature set and version the models were trained on, as GetFeaturesRequest.feature_set_version. */
+        @WithDefault("checkout-features@1")
+        String featureSetVersion();
+
+        /**
+         * Circuit breaker on the feature call: size of its rolling window of calls. At 1,000 calls a second a window of
+         * 20 is 20 ms of traffic, so one scheduler hiccup would open it; 200 needs a fifth of a second of failures.
+         */
+        @WithDefault("200")
+        int breakerRequestVolume();
+
+        /** Circuit breaker: failure ratio in the window that opens it. */
+        @WithDefault("0.5")
+        double breakerFailureRatio();
+
+        /** Circuit breaker: how long it stays open before letting a trial call through. */
+        @WithDefault("1s")
+        Duration breakerDelay();
+    }
+
+    interface Fallback {
+        /** USD amount at or above which the fallback rule steps up instead of approving. */
+        @WithDefault("500")
+        double stepUpAmountUsd();
+    }
+
+    interface Routing {
+        /** Buckets of the account-id hash; a challenger share of p takes the buckets below p * buckets. */
+        @WithDefault("10000")
+        int buckets();
+    }
+
+    interface Decisions {
+        /** Recent decisions kept in memory for idempotent replays before PostgreSQL is asked. */
+        @WithDefault("100000")
+        long cacheSize();
+
+        /** How long a decision stays in the in-memory cache. */
+        @WithDefault("1h")
+        Duration cacheTtl();
+
+        /** Decision records waiting to be written to PostgreSQL; beyond it a record is dropped and counted. */
+        @WithDefault("20000")
+        int writeQueue();
+
+        /** Decision events waiting for Kafka; beyond it events are dropped and counted (the checkout never waits). */
+        @WithDefault("4096")
+        int eventBuffer();
+    }
+
+    interface Models {
+        /** Directory model files are registered from; a registration names a path under it. */
+        @WithDefault("models")
+        String dir();
+
+        /** Model file (under dir) used as champion when the registry has none yet. */
+        @WithDefault("default/model.json")
+        String defaultModel();
+
+        /** Version name given to the default model. */
+        @WithDefault("default")
+        String defaultVersion();
+
+        /** How often the line-up is re-read from the registry, to follow changes made through another instance. */
+        @WithDefault("10s")
+        Duration refresh();
+    }
+
+    interface Policies {
+        /** Cut-offs of the built-in default cohort, used until a policy is activated: step-up score. */
+        @WithDefault("0.10")
+        double defaultStepUp();
+
+        /** Built-in default cohort: review score. */
+        @WithDefault("0.30")
+        double defaultReview();
+
+        /** Built-in default cohort: decline score. */
+        @WithDefault("0.60")
+        double defaultDecline();
+
+        /** Optional: actor recorded when a REST call gives no X-Vigil-Actor header. */
+        Optional<String> defaultActor();
+
+        /** How often the active policy is re-read, to follow activations made through another instance. */
+        @WithDefault("10s")
+        Duration refresh();
+    }
+}

@@ -1,0 +1,121 @@
+package io.vigil.scoring.model;
+
+import java.util.List;
+
+import io.vigil.riskmodel.catalog.FeatureCatalog;
+import io.vigil.riskmodel.catalog.PaymentFeature;
+import io.vigil.riskmodel.explain.ReasonCodes;
+import io.vigil.riskmodel.explain.TreeShap;
+import io.vigil.riskmodel.model.TreeEnsemble;
+import io.vigil.scoring.features.FeatureVector;
+
+/**
+ * A loaded model version, ready for the hot path: the ensemble, its explainer, and the mapping from the canonical
+ * feature order to the model's own. Immutable and shared; per-thread scratch space for explanations is kept here.
+ */
+public final class ScoringModel {
+
+    private final String version;
+    private final TreeEnsemble ensemble;
+    private final TreeShap shap;
+    private final ReasonCodes reasons;
+    /** Model position i takes canonical feature canonical[i] (-1: the contract does not have it, always missing). */
+    private final int[] canonical;
+    private final boolean identity;
+    private final String[] codes;
+    private final ThreadLocal<Scratch> scratch;
+
+    public ScoringModel(String version, TreeEnsemble ensemble) {
+        this.version = version;
+        this.ensemble = ensemble;
+        this.shap = new TreeShap(ensemble);
+        List<String> names = ensemble.featureNames();
+        this.reasons = new ReasonCodes(names, FeatureCatalog.standard());
+        this.canonical = new int[names.size()];
+        this.codes = new String[names.size()];
+        boolean same = names.size() == FeatureVector.WIDTH;
+        for (int i = 0; i < names.size(); i++) {
+            int c = -1;
+            for (PaymentFeature f : PaymentFeature.values()) {
+                if (f.featureName().equals(names.get(i))) {
+                    c = f.ordinal();
+                    codes[i] = f.name();
+                }
+            }
+            if (codes[i] == null) {
+                codes[i] = names.get(i).toUpperCase(java.util.Locale.ROOT);
+            }
+            canonical[i] = c;
+            same &= c == i;
+        }
+        this.identity = same;
+        this.scratch = ThreadLocal.withInitial(() -> new Scratch(names.size(), shap));
+    }
+
+    public String version() {
+        return version;
+    }
+
+    public TreeEnsemble ensemble() {
+        return ensemble;
+    }
+
+    /** The model's input for a canonical vector: the vector itself when the orders agree (the usual case). */
+    public float[] input(float[] canonicalValues) {
+        if (identity) {
+            return canonicalValues;
+        }
+        float[] x = scratch.get().x;
+        for (int i = 0; i < canonical.length; i++) {
+            x[i] = canonical[i] < 0 ? Float.NaN : canonicalValues[canonical[i]];
+        }
+        return x;
+    }
+
+    public double score(float[] canonicalValues) {
+        return ensemble.score(input(canonicalValues));
+    }
+
+    /**
+     * The up to {@code out.length} features that pushed this row furthest toward fraud. Writes model feature indices
+     * into {@code out} and their contributions into {@code contributions}; returns how many.
+     */
+    public int explain(float[] canonicalValues, int[] out, double[] contributions) {
+        Scratch s = scratch.get();
+        float[] x = input(canonicalValues);
+        shap.contributions(x, s.phi, s.workspace);
+        // A missing feature can carry SHAP weight (its default branch differs from the average), but "prepaid card"
+        // is no reason to give a customer when nobody said the card was prepaid: reasons name known facts only.
+        for (int i = 0; i < x.length; i++) {
+            if (x[i] != x[i]) {
+                s.phi[i] = 0.0;
+            }
+        }
+        int n = reasons.topIndices(s.phi, out);
+        for (int i = 0; i < n; i++) {
+            contributions[i] = s.phi[out[i]];
+        }
+        return n;
+    }
+
+    public String featureName(int modelIndex) {
+        return reasons.featureName(modelIndex);
+    }
+
+    /** Stable reason code of a feature: the contract's constant name, e.g. ACCOUNT_AGE_DAYS. */
+    public String reasonCode(int modelIndex) {
+        return codes[modelIndex];
+    }
+
+    private static final class Scratch {
+        final float[] x;
+        final double[] phi;
+        final TreeShap.Workspace workspace;
+
+        Scratch(int width, TreeShap shap) {
+            x = new float[width];
+            phi = new double[width + 1];
+            workspace = shap.newWorkspace();
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package io.vigil.scoring.policy;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import io.vigil.contracts.scoring.v1.Decision;
+
+/**
+ * A version of the threshold policy: cohort rules, most specific first. Immutable; activation swaps the whole object.
+ */
+public final class ThresholdPolicy {
+
+    private final String version;
+    private final List<CohortRule> rules;
+    private final CohortRule[] bySpecificity;
+
+    private ThresholdPolicy(String version, List<CohortRule> rules) {
+        this.version = version;
+        this.rules = List.copyOf(rules);
+        List<CohortRule> sorted = new ArrayList<>(rules);
+        // Stable sort: among equally specific rules the one listed first wins.
+        sorted.sort(Comparator.comparingInt(CohortRule::specificity).reversed());
+        this.bySpecificity = sorted.toArray(CohortRule[]::new);
+    }
+
+    /**
+     * Validates and builds a policy.
+     *
+     * @throws PolicyValidationException naming the offending field, e.g. {@code rules[2].review}
+     */
+    public static ThresholdPolicy of(String version, List<CohortRule> rules) {
+        if (version == null || version.isBlank() || version.length() > 64) {
+            throw new PolicyValidationException("version", "is required (1-64 characters)");
+        }
+        if (rules == null || rules.isEmpty()) {
+            throw new PolicyValidationException("rules", "must contain at least the default cohort");
+        }
+        Set<String> names = new HashSet<>();
+        int defaults = 0;
+        for (int i = 0; i < rules.size(); i++) {
+            CohortRule r = rules.get(i);
+            String at = "rules[" + i + "]";
+            if (r == null) {
+                throw new PolicyValidationException(at, "is null");
+            }
+            if (r.name() == null || r.name().isBlank()) {
+                throw new PolicyValidationException(at + ".name", "is required");
+            }
+            if (!names.add(r.name())) {
+                throw new PolicyValidationException(at + ".name", "duplicates cohort '" + r.name() + "'");
+            }
+            if (!(r.stepUp() >= 0.0 && r.stepUp() <= 1.0)) {
+                throw new PolicyValidationException(at + ".stepUp", "must be within 0..1");
+            }
+            if (!(r.review() >= r.stepUp() && r.review() <= 1.0)) {
+                throw new PolicyValidationException(at + ".review", "must be within stepUp..1");
+            }
+            if (!(r.decline() >= r.review() && r.decline() <= 1.0)) {
+                throw new PolicyValidationException(at + ".decline", "must be within review..1");
+            }
+            if (r.isDefault()) {
+                defaults++;
+            }
+        }
+        if (defaults != 1) {
+            throw new PolicyValidationException("rules", defaults == 0
+                    ? "needs a default cohort (a rule with no attributes)" : "has more than one default cohort");
+        }
+        return new ThresholdPolicy(version, rules);
+    }
+
+    public String version() {
+        return version;
+    }
+
+    public List<CohortRule> rules() {
+        return rules;
+    }
+
+    /** The most specific rule matching the attributes (null attributes are unknown); the default cohort at worst. */
+    public CohortRule cohortOf(String country, String region, String ageBand, String channel, String loginMethod) {
+        for (CohortRule r : bySpecificity) {
+            if (r.matches(country, region, ageBand, channel, loginMethod)) {
+                return r;
+            }
+        }
+        throw new IllegalStateException("policy " + version + " has no default cohort");
+    }
+
+    public static Decision decide(CohortRule rule, double score) {
+        if (score >= rule.decline()) {
+            return Decision.DECISION_DECLINE;
+        }
+        if (score >= rule.review()) {
+            return Decision.DECISION_REVIEW;
+        }
+        if (score >= rule.stepUp()) {
+            return Decision.DECISION_STEP_UP;
+        }
+        return Decision.DECISION_APPROVE;
+    }
+}

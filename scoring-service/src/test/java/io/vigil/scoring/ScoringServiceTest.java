@@ -1,0 +1,662 @@
+package io.vigil.scoring;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+
+import jakarta.inject.Inject;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+import io.vigil.contracts.events.v1.ArmRole;
+import io.vigil.contracts.events.v1.DecisionMade;
+import io.vigil.contracts.features.v1.EntityType;
+import io.vigil.contracts.features.v1.FeatureStatus;
+import io.vigil.contracts.features.v1.ServedFeature;
+import io.vigil.contracts.scoring.v1.Arm;
+import io.vigil.contracts.scoring.v1.Channel;
+import io.vigil.contracts.scoring.v1.Decision;
+import io.vigil.contracts.scoring.v1.FallbackCause;
+import io.vigil.contracts.scoring.v1.FeatureIssue;
+import io.vigil.contracts.scoring.v1.Money;
+import io.vigil.contracts.scoring.v1.RiskScoringServiceGrpc;
+import io.vigil.contracts.scoring.v1.ScoreRequest;
+import io.vigil.contracts.scoring.v1.ScoreResponse;
+import io.vigil.eventing.CloudEventHeaders;
+import io.vigil.eventing.EventTopics;
+import io.vigil.scoring.decisions.DecisionStore;
+import io.vigil.scoring.metrics.ScoringMetrics;
+import io.vigil.scoring.testsupport.FakeFeatureStore;
+import io.vigil.scoring.testsupport.FakeFeatureStoreResource;
+import io.vigil.testing.kafka.KafkaBroker;
+
+/**
+ * Score over a real gRPC channel against a real (fake-content) FeatureStore gRPC server, real PostgreSQL and Kafka.
+ * The model is the 2-tree test model (src/test/resources/models/tiny): margin = (amount < 100 ? -1.0 : +1.0; missing
+ * goes right) + (prior_chargebacks < 1 ? -0.5 : +1.5; missing goes left), base_score 0.5 (margin 0); cut-offs
+ * step-up 0.3, review 0.6, decline 0.9 (test profile).
+ */
+@QuarkusTest
+@QuarkusTestResource(value = io.vigil.testing.quarkus.VigilInfrastructure.class,
+        initArgs = @ResourceArg(name = "database", value = "vigil_scoring"))
+@QuarkusTestResource(FakeFeatureStoreResource.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ScoringServiceTest {
+
+    FakeFeatureStore features;
+    KafkaBroker broker;
+
+    @Inject
+    DecisionStore decisions;
+    @Inject
+    ScoringMetrics metrics;
+    @Inject
+    Scorer scorer;
+
+    static ManagedChannel channel;
+
+    @BeforeAll
+    static void connect() {
+        int port = ConfigProvider.getConfig().getValue("quarkus.http.test-port", Integer.class);
+        channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+    }
+
+    @AfterAll
+    static void disconnect() throws InterruptedException {
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+
+    @BeforeEach
+    void healthyFeatureStore() {
+        features.reset();
+    }
+
+    static RiskScoringServiceGrpc.RiskScoringServiceBlockingStub scoring() {
+        return RiskScoringServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
+    }
+
+    static ScoreRequest.Builder request(String account, long amountMinor) {
+        return ScoreRequest.newBuilder()
+                .setTransactionId("tx-" + UUID.randomUUID())
+                .setAccountId(account)
+                .setAmount(Money.newBuilder().setAmountMinor(amountMinor).setCurrency("USD"))
+                .setMerchantId("m-1")
+                .setMerchantCategoryCode("5732")
+                .setChannel(Channel.CHANNEL_WEB)
+                .setCardBinCountry("CA")
+                .setIpCountry("CA")
+                .setBillingCountry("CA")
+                .setDeviceId("d-1");
+    }
+
+    /** Every stored feature of the contract, OK, with prior_chargebacks as given. */
+    void account(String id, ServedFeature chargebacks) {
+        List<ServedFeature> f = new ArrayList<>(List.of(
+                FakeFeatureStore.ok("account_age_days", 400L), FakeFeatureStore.ok("login_method", "password"),
+                FakeFeatureStore.ok("customer_age_band", "18-24"), FakeFeatureStore.ok("country", "CA"),
+                FakeFeatureStore.ok("region", "NA"), FakeFeatureStore.ok("txn_count_1h", 1L),
+                FakeFeatureStore.ok("txn_count_24h", 3L), FakeFeatureStore.ok("amount_sum_24h", 120.0),
+                FakeFeatureStore.ok("email_age_days", 900L), FakeFeatureStore.ok("email_domain_free", true),
+                FakeFeatureStore.ok("distinct_cards_24h", 1L), FakeFeatureStore.ok("prior_orders", 12L),
+                FakeFeatureStore.ok("avg_order_amount", 80.0), FakeFeatureStore.ok("password_reset_7d", false)));
+        f.add(chargebacks);
+        features.put(EntityType.ENTITY_TYPE_ACCOUNT, id, f);
+        features.put(EntityType.ENTITY_TYPE_MERCHANT, "m-1", List.of(FakeFeatureStore.ok("merchant_category", "electronics"),
+                FakeFeatureStore.ok("merchant_fraud_rate_90d", 0.01)));
+        features.put(EntityType.ENTITY_TYPE_DEVICE, "d-1", List.of(FakeFeatureStore.ok("device_age_days", 30L)));
+    }
+
+    @Test
+    @Order(1)
+    void shouldDecideAsWorkedOutByHand() {
+        account("acct-risky", FakeFeatureStore.ok("prior_chargebacks", 2L));
+        // amount 200 USD >= 100: +1.0; chargebacks 2 >= 1: +1.5; margin 2.5, p = 1 / (1 + e^-2.5) = 0.92414..., >= 0.9
+        ScoreResponse r = scoring().score(request("acct-risky", 200_00).build());
+
+        assertEquals(1.0 / (1.0 + Math.exp(-2.5)), r.getScore(), 1e-6);
+        assertEquals(Decision.DECISION_DECLINE, r.getDecision());
+        assertFalse(r.getFallback());
+        assertEquals(FallbackCause.FALLBACK_CAUSE_NONE, r.getFallbackCause());
+        assertEquals(Arm.ARM_CHAMPION, r.getArm());
+        assertEquals("tiny-2tree", r.getModelVersion());
+        assertEquals("built-in", r.getPolicyVersion());
+        assertEquals("default", r.getCohort());
+        assertEquals(List.of(), r.getFeatureIssuesList());
+        // TreeSHAP by hand: tree 1 leaf 1.5 minus its mean 0.6 * -0.5 + 0.4 * 1.5 = 0.3 gives 1.2;
+        // tree 0 leaf 1.0 minus its mean 0.5 * -1 + 0.5 * 1 = 0 gives 1.0.
+        assertEquals(2, r.getReasonsCount());
+        assertEquals("PRIOR_CHARGEBACKS", r.getReasons(0).getCode());
+        assertEquals("prior_chargebacks", r.getReasons(0).getFeature());
+        assertEquals(1.2, r.getReasons(0).getContribution(), 1e-6);
+        assertEquals("amount", r.getReasons(1).getFeature());
+        assertEquals(1.0, r.getReasons(1).getContribution(), 1e-6);
+        assertTrue(r.getDecisionId().length() >= 32);
+        assertEquals("checkout-features@1", features.lastRequest().getFeatureSetVersion());
+    }
+
+    @Test
+    @Order(2)
+    void shouldScoreAFlaggedFeatureAsMissingNotAsItsValue() {
+        account("acct-flagged", FakeFeatureStore.flagged("prior_chargebacks", FeatureStatus.FEATURE_STATUS_DEFAULTED, 5));
+        // Missing chargebacks go left (-0.5), not the flagged 5 (+1.5): margin 0.5, p = 0.6225, review band.
+        ScoreResponse r = scoring().score(request("acct-flagged", 200_00).build());
+
+        assertEquals(1.0 / (1.0 + Math.exp(-0.5)), r.getScore(), 1e-6);
+        assertEquals(Decision.DECISION_REVIEW, r.getDecision());
+        assertEquals(List.of(FeatureIssue.newBuilder().setFeature("prior_chargebacks").setStatus("DEFAULTED").build()),
+                r.getFeatureIssuesList());
+    }
+
+    @Test
+    @Order(2)
+    void shouldNeverGiveAMissingFeatureAsAReason() {
+        account("acct-chf", FakeFeatureStore.ok("prior_chargebacks", 2L));
+        // CHF has no USD rate: amount is missing and follows tree 0's default (right, +1.0); with chargebacks +1.5
+        // the margin is 2.5 again. TreeSHAP credits the missing amount with +1.0, but it is no reason to give.
+        ScoreResponse r = scoring().score(request("acct-chf", 200_00)
+                .setAmount(Money.newBuilder().setAmountMinor(200_00).setCurrency("CHF")).build());
+
+        assertEquals(1.0 / (1.0 + Math.exp(-2.5)), r.getScore(), 1e-6);
+        assertEquals(1, r.getReasonsCount());
+        assertEquals("prior_chargebacks", r.getReasons(0).getFeature());
+    }
+
+    @Test
+    @Order(3)
+    void shouldFallBackWhenFeaturesTimeOut() {
+        account("acct-slow", FakeFeatureStore.ok("prior_chargebacks", 0L));
+        features.delay(5_000);
+        double before = metrics.fallbacks(FallbackCause.FALLBACK_CAUSE_FEATURE_TIMEOUT);
+
+        ScoreResponse small = scoring().score(request("acct-slow", 200_00).build());
+        ScoreResponse large = scoring().score(request("acct-slow", 900_00).build());
+
+        assertTrue(small.getFallback());
+        assertEquals(FallbackCause.FALLBACK_CAUSE_FEATURE_TIMEOUT, small.getFallbackCause());
+        assertEquals(Decision.DECISION_APPROVE, small.getDecision(), "below 500 USD, countries agree");
+        assertEquals(Decision.DECISION_STEP_UP, large.getDecision(), "900 USD is at or above the 500 USD step-up amount");
+        assertEquals(FallbackCause.FALLBACK_CAUSE_FEATURE_TIMEOUT, large.getFallbackCause());
+        assertEquals(before + 2, metrics.fallbacks(FallbackCause.FALLBACK_CAUSE_FEATURE_TIMEOUT));
+    }
+
+    @Test
+    @Order(4)
+    void shouldFallBackWhenFeatureServiceFails() {
+        features.fail(Status.INTERNAL.withDescription("boom"));
+        ScoreResponse r = scoring().score(request("acct-any", 200_00).setIpCountry("US").build());
+
+        assertTrue(r.getFallback());
+        assertEquals(FallbackCause.FALLBACK_CAUSE_FEATURE_UNAVAILABLE, r.getFallbackCause());
+        assertEquals(Decision.DECISION_STEP_UP, r.getDecision(), "billing CA vs IP US is a mismatch");
+    }
+
+    @Test
+    @Order(4)
+    void shouldFallBackWhenOverloaded() {
+        account("acct-busy", FakeFeatureStore.ok("prior_chargebacks", 2L));
+        int taken = 0;
+        while (metrics.enter(256)) {
+            taken++;
+        }
+        try {
+            ScoreResponse r = scoring().score(request("acct-busy", 200_00).build());
+            assertTrue(r.getFallback());
+            assertEquals(FallbackCause.FALLBACK_CAUSE_OVERLOAD, r.getFallbackCause());
+            assertEquals(Decision.DECISION_APPROVE, r.getDecision(), "the rule, not the model's DECLINE");
+        } finally {
+            for (int i = 0; i < taken; i++) {
+                metrics.exit();
+            }
+        }
+    }
+
+    @Test
+    @Order(4)
+    void shouldFallBackWithoutTryingWhenTheCallerLeftNoTime() {
+        account("acct-late", FakeFeatureStore.ok("prior_chargebacks", 2L));
+        int callsBefore = features.calls();
+        // 0.5 ms left, below the 1 ms minimum: no feature call, the rule answers at once.
+        ScoreResponse r = scorer.score(request("acct-late", 900_00).build(), 500_000L).await().atMost(Duration.ofSeconds(5));
+        assertTrue(r.getFallback());
+        assertEquals(FallbackCause.FALLBACK_CAUSE_DEADLINE, r.getFallbackCause());
+        assertEquals(Decision.DECISION_STEP_UP, r.getDecision(), "900 USD: step up, never review or decline");
+        assertEquals(callsBefore, features.calls());
+    }
+
+    @Test
+    @Order(5)
+    void shouldShrinkTheBudgetToTheCallersDeadline() throws Exception {
+        features.delay(5_000);
+        ScoreRequest req = request("acct-deadline", 200_00).build();
+        // Budget 1 s (feature share 500 ms) would outlive this 150 ms deadline; the call must still answer.
+        ScoreResponse r = RiskScoringServiceGrpc.newBlockingStub(channel).withDeadlineAfter(150, TimeUnit.MILLISECONDS)
+                .score(req);
+
+        assertTrue(r.getFallback());
+        assertEquals(FallbackCause.FALLBACK_CAUSE_FEATURE_TIMEOUT, r.getFallbackCause());
+        DecisionMade event = awaitEvent(req.getTransactionId()).event();
+        assertTrue(event.getTimings().getBudgetUs() <= 150_000, "budget " + event.getTimings().getBudgetUs() + " us");
+        assertTrue(event.getTimings().getBudgetUs() > 0);
+    }
+
+    @Test
+    @Order(6)
+    void shouldReturnTheSameDecisionForTheSameTransaction() throws Exception {
+        account("acct-idem", FakeFeatureStore.ok("prior_chargebacks", 0L));
+        ScoreRequest req = request("acct-idem", 50_00).build();
+        ScoreResponse first = scoring().score(req);
+        ScoreResponse again = scoring().score(req);
+        assertEquals(first, again);
+
+        // From PostgreSQL once the in-memory copy is gone.
+        awaitDecisionRow(req.getTransactionId());
+        decisions.forgetCached(req.getTransactionId());
+        ScoreResponse fromDatabase = scoring().score(req);
+        assertEquals(first.getDecisionId(), fromDatabase.getDecisionId());
+        assertEquals(first.getDecision(), fromDatabase.getDecision());
+    }
+
+    @Test
+    @Order(7)
+    void shouldRejectAReusedTransactionIdWithADifferentPayload() throws Exception {
+        account("acct-reuse", FakeFeatureStore.ok("prior_chargebacks", 0L));
+        ScoreRequest req = request("acct-reuse", 50_00).build();
+        scoring().score(req);
+        ScoreRequest changed = req.toBuilder().setAmount(Money.newBuilder().setAmountMinor(60_00).setCurrency("USD")).build();
+
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> scoring().score(changed));
+        assertEquals(Status.Code.ALREADY_EXISTS, e.getStatus().getCode());
+        assertTrue(e.getStatus().getDescription().startsWith("transaction_id:"), e.getStatus().getDescription());
+
+        awaitDecisionRow(req.getTransactionId());
+        decisions.forgetCached(req.getTransactionId());
+        StatusRuntimeException fromDb = assertThrows(StatusRuntimeException.class, () -> scoring().score(changed));
+        assertEquals(Status.Code.ALREADY_EXISTS, fromDb.getStatus().getCode());
+    }
+
+    static Stream<Arguments> badRequests() {
+        return Stream.of(
+                bad("transaction_id", b -> b.clearTransactionId()),
+                bad("account_id", b -> b.clearAccountId()),
+                bad("amount", b -> b.clearAmount()),
+                bad("amount.amount_minor", b -> b.setAmount(Money.newBuilder().setAmountMinor(0).setCurrency("USD"))),
+                bad("amount.amount_minor", b -> b.setAmount(Money.newBuilder().setAmountMinor(-5).setCurrency("USD"))),
+                bad("amount.amount_minor", b -> b.setAmount(Money.newBuilder().setAmountMinor(Long.MAX_VALUE).setCurrency("USD"))),
+                bad("amount.currency", b -> b.setAmount(Money.newBuilder().setAmountMinor(100).setCurrency("usd"))),
+                bad("amount.currency", b -> b.setAmount(Money.newBuilder().setAmountMinor(100).setCurrency("XYZ"))),
+                bad("amount.currency", b -> b.setAmount(Money.newBuilder().setAmountMinor(100).setCurrency("US"))),
+                bad("channel", b -> b.setChannel(Channel.CHANNEL_UNSPECIFIED)),
+                bad("channel", b -> b.setChannelValue(42)),
+                bad("card_bin_country", b -> b.setCardBinCountry("ca")),
+                bad("ip_country", b -> b.setIpCountry("ZZ")),
+                bad("billing_country", b -> b.setBillingCountry("CAN")),
+                bad("merchant_category_code", b -> b.setMerchantCategoryCode("57A2")),
+                bad("merchant_category_code", b -> b.setMerchantCategoryCode("573")));
+    }
+
+    static Arguments bad(String field, UnaryOperator<ScoreRequest.Builder> change) {
+        return Arguments.of(field, change);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badRequests")
+    @Order(8)
+    void shouldRejectBadInputNamingTheField(String field, UnaryOperator<ScoreRequest.Builder> change) {
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+                () -> scoring().score(change.apply(request("acct-bad", 100_00)).build()));
+        assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
+        assertTrue(e.getStatus().getDescription().startsWith(field + ":"), e.getStatus().getDescription());
+    }
+
+    @Test
+    @Order(9)
+    void shouldPublishEveryDecisionAsACloudEvent() throws Exception {
+        account("acct-event", FakeFeatureStore.ok("prior_chargebacks", 2L));
+        ScoreRequest req = request("acct-event", 200_00).build();
+        ScoreResponse r = scoring().score(req);
+
+        Received received = awaitEvent(req.getTransactionId());
+        assertEquals("vigil.events.v1.DecisionMade", received.headers().type());
+        assertEquals(CloudEventHeaders.sourceOf("scoring-service"), received.headers().source());
+        assertEquals(CloudEventHeaders.PROTOBUF, received.headers().contentType());
+        DecisionMade e = received.event();
+        assertEquals(r.getDecisionId(), e.getDecisionId());
+        assertEquals(Decision.DECISION_DECLINE, e.getDecision());
+        assertEquals("built-in", e.getPolicyVersion());
+        assertEquals(30, e.getFeaturesCount());
+        assertEquals("amount", e.getFeatures(0).getName());
+        assertEquals(200.0, e.getFeatures(0).getValue(), 1e-9);
+        assertEquals(1, e.getArmScoresCount());
+        assertEquals(ArmRole.ARM_ROLE_CHAMPION, e.getArmScores(0).getRole());
+        assertEquals(r.getScore(), e.getArmScores(0).getScore(), 1e-12);
+        assertTrue(e.getArmScores(0).getDecided());
+        assertTrue(e.getTimings().getTotalUs() > 0);
+
+        given().get("/q/metrics").then().statusCode(200)
+                .body(org.hamcrest.Matchers.containsString("vigil_scoring_decisions_total{arm=\"ARM_CHAMPION\","
+                        + "cohort=\"default\",decision=\"DECISION_DECLINE\",fallback_cause=\"FALLBACK_CAUSE_NONE\"}"))
+                .body(org.hamcrest.Matchers.containsString("vigil_scoring_fallbacks_total{cause=\"FALLBACK_CAUSE_FEATURE_TIMEOUT\"}"))
+                .body(org.hamcrest.Matchers.containsString("vigil_scoring_feature_fetch_seconds_bucket"))
+                .body(org.hamcrest.Matchers.containsString("vigil_scoring_model_seconds_bucket"))
+                .body(org.hamcrest.Matchers.containsString("vigil_scoring_total_seconds_bucket"))
+                .body(org.hamcrest.Matchers.containsString("vigil_scoring_in_flight"));
+    }
+
+
+    // ---- Operator APIs: policies and models over REST, taking effect without restart ----
+
+    @Test
+    @Order(10)
+    void shouldCreateValidateActivateAndAuditPolicies() {
+        account("acct-ca-young", FakeFeatureStore.ok("prior_chargebacks", 0L));
+        String body = """
+                {"version": "p-ca-young", "reason": "CA 18-24 incorrect approvals rose from 2.0% to 3.1%",
+                 "rules": [
+                   {"name": "default", "stepUp": 0.3, "review": 0.6, "decline": 0.9},
+                   {"name": "CA-18-24", "country": "CA", "ageBand": "18-24", "stepUp": 0.2, "review": 0.5, "decline": 0.6}
+                 ]}""";
+        given().contentType("application/json").body(body).post("/policies")
+                .then().statusCode(400).contentType("application/problem+json").body("field", equalTo("X-Vigil-Actor"));
+        given().contentType("application/json").header("X-Vigil-Actor", "risk-ops@example")
+                .body(body.replace("\"review\": 0.5", "\"review\": 0.1")).post("/policies")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("field", equalTo("rules[1].review")).body("status", equalTo(400));
+        given().get("/policies/p-ca-young").then().statusCode(404);
+        given().contentType("application/json").header("X-Vigil-Actor", "risk-ops@example")
+                .body("{\"version\": \"p-x\", \"reason\": \"r\", \"rules\": [{\"name\": \"d\", \"stepUp\": \"high\"}]}")
+                .post("/policies").then().statusCode(400).contentType("application/problem+json")
+                .body("field", equalTo("rules[0].stepUp"));
+
+        given().contentType("application/json").header("X-Vigil-Actor", "risk-ops@example").body(body).post("/policies")
+                .then().statusCode(201).body("status", equalTo("DRAFT")).body("createdBy", equalTo("risk-ops@example"));
+        given().contentType("application/json").header("X-Vigil-Actor", "risk-ops@example").body(body).post("/policies")
+                .then().statusCode(409);
+
+        // amount 200 USD: +1.0; chargebacks 0: -0.5; margin 0.5, p = 0.6225
+        ScoreResponse before = scoring().score(request("acct-ca-young", 200_00).build());
+        assertEquals("default", before.getCohort());
+        assertEquals(Decision.DECISION_REVIEW, before.getDecision(), "0.6 <= 0.6225 < 0.9");
+
+        given().contentType("application/json").header("X-Vigil-Actor", "lead@example")
+                .body("{\"reason\": \"tighten CA 18-24\"}").post("/policies/p-ca-young/activate")
+                .then().statusCode(200).body("status", equalTo("ACTIVE"));
+        ScoreResponse after = scoring().score(request("acct-ca-young", 200_00).build());
+        assertEquals("CA-18-24", after.getCohort());
+        assertEquals("p-ca-young", after.getPolicyVersion());
+        assertEquals(Decision.DECISION_DECLINE, after.getDecision(), "0.6225 >= the cohort's 0.6 decline cut-off");
+        given().contentType("application/json").header("X-Vigil-Actor", "lead@example")
+                .body("{\"reason\": \"x\"}").post("/policies/nope/activate").then().statusCode(404);
+
+        given().get("/policies/audit").then().statusCode(200)
+                .body("action", contains("CREATE", "ACTIVATE"))
+                .body("actor", contains("risk-ops@example", "lead@example"))
+                .body("reason[1]", equalTo("tighten CA 18-24"))
+                .body("diff[1].from", equalTo("built-in"))
+                .body("diff[1].to", equalTo("p-ca-young"))
+                .body("diff[1].added", contains("CA-18-24"));
+        given().get("/policies").then().statusCode(200).body("version", contains("p-ca-young"))
+                .body("status", contains("ACTIVE"));
+    }
+
+    static byte[] tinyModel(double rightLeafOfTree0) throws Exception {
+        String json = java.nio.file.Files.readString(java.nio.file.Path.of("src/test/resources/models/tiny/model.json"));
+        String changed = json.replace("[100.0, -1.0, 1.0]", "[100.0, -1.0, " + rightLeafOfTree0 + "]");
+        assertFalse(json.equals(changed), "test model layout changed");
+        return changed.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    @Test
+    @Order(11)
+    void shouldRegisterAndRouteChallengerAndShadowModels() throws Exception {
+        account("acct-models", FakeFeatureStore.ok("prior_chargebacks", 0L));
+        given().get("/models").then().statusCode(200).body("version", contains("tiny-2tree"))
+                .body("status", contains("CHAMPION")).body("trees", contains(2));
+        given().contentType("application/json").body("{\"version\": \"evil\", \"path\": \"../../pom.xml\"}")
+                .post("/models").then().statusCode(400).body("field", equalTo("path"));
+        given().contentType("application/octet-stream").body("{\"not\": \"xgboost\"}".getBytes())
+                .post("/models/broken/upload").then().statusCode(400).body("field", equalTo("model"));
+        given().contentType("application/json").body("{\"version\": \"tiny-copy\", \"path\": \"tiny/model.json\"}")
+                .post("/models").then().statusCode(201).body("status", equalTo("REGISTERED"));
+        given().contentType("application/octet-stream").body(tinyModel(2.0)).post("/models/tiny-b/upload")
+                .then().statusCode(201);
+        given().contentType("application/octet-stream").body(tinyModel(3.0)).post("/models/tiny-s/upload")
+                .then().statusCode(201);
+
+        given().contentType("application/json").body("{\"role\": \"CHALLENGER\", \"share\": 1.5}")
+                .post("/models/tiny-b/activate").then().statusCode(400).body("field", equalTo("share"));
+        given().contentType("application/json").body("{\"role\": \"CHALLENGER\", \"share\": 1.0}")
+                .post("/models/tiny-b/activate").then().statusCode(200).body("status", equalTo("CHALLENGER"));
+        given().contentType("application/json").body("{\"role\": \"SHADOW\"}")
+                .post("/models/tiny-s/activate").then().statusCode(200).body("status", equalTo("SHADOW"));
+
+        ScoreRequest req = request("acct-models", 200_00).build();
+        ScoreResponse r = scoring().score(req);
+        // challenger: 2.0 - 0.5 = 1.5; champion 1.0 - 0.5 = 0.5; shadow 3.0 - 0.5 = 2.5
+        assertEquals(Arm.ARM_CHALLENGER, r.getArm());
+        assertEquals("tiny-b", r.getModelVersion());
+        assertEquals(1.0 / (1.0 + Math.exp(-1.5)), r.getScore(), 1e-6);
+        DecisionMade e = awaitEvent(req.getTransactionId()).event();
+        assertEquals(3, e.getArmScoresCount());
+        assertEquals(ArmRole.ARM_ROLE_CHALLENGER, e.getArmScores(0).getRole());
+        assertTrue(e.getArmScores(0).getDecided());
+        assertEquals(ArmRole.ARM_ROLE_CHAMPION, e.getArmScores(1).getRole());
+        assertEquals(1.0 / (1.0 + Math.exp(-0.5)), e.getArmScores(1).getScore(), 1e-6);
+        assertFalse(e.getArmScores(1).getDecided());
+        assertEquals(ArmRole.ARM_ROLE_SHADOW, e.getArmScores(2).getRole());
+        assertEquals("tiny-s", e.getArmScores(2).getModelVersion());
+        assertEquals(1.0 / (1.0 + Math.exp(-2.5)), e.getArmScores(2).getScore(), 1e-6);
+        assertFalse(e.getArmScores(2).getDecided());
+
+        // Share 0: everyone back on the champion (a guardrail rollback), shadows keep scoring.
+        given().contentType("application/json").body("{\"role\": \"CHALLENGER\", \"share\": 0.0}")
+                .post("/models/tiny-b/activate").then().statusCode(200);
+        ScoreResponse back = scoring().score(request("acct-models", 200_00).build());
+        assertEquals(Arm.ARM_CHAMPION, back.getArm());
+        assertEquals("tiny-2tree", back.getModelVersion());
+        given().contentType("application/json").body("{\"role\": \"RETIRED\"}")
+                .post("/models/tiny-2tree/activate").then().statusCode(409).body("field", equalTo("role"));
+        given().contentType("application/json").body("{\"role\": \"RETIRED\"}")
+                .post("/models/tiny-s/activate").then().statusCode(200);
+        given().contentType("application/json").body("{\"role\": \"RETIRED\"}")
+                .post("/models/tiny-b/activate").then().statusCode(200);
+    }
+
+    @Test
+    @Order(12)
+    void shouldSwapChampionsWithoutDroppingCalls() throws Exception {
+        account("acct-swap", FakeFeatureStore.ok("prior_chargebacks", 0L));
+        double tiny = 1.0 / (1.0 + Math.exp(-0.5));
+        double tinyB = 1.0 / (1.0 + Math.exp(-1.5));
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        var stop = new java.util.concurrent.atomic.AtomicBoolean();
+        var answers = new java.util.concurrent.ConcurrentLinkedQueue<ScoreResponse>();
+        var failures = new java.util.concurrent.ConcurrentLinkedQueue<Throwable>();
+        try {
+            for (int t = 0; t < 4; t++) {
+                pool.submit(() -> {
+                    while (!stop.get()) {
+                        try {
+                            answers.add(scoring().score(request("acct-swap", 200_00).build()));
+                        } catch (Throwable e) {
+                            failures.add(e);
+                        }
+                    }
+                });
+            }
+            for (int i = 0; i < 10; i++) {
+                String next = i % 2 == 0 ? "tiny-b" : "tiny-2tree";
+                given().contentType("application/json").body("{\"role\": \"CHAMPION\"}")
+                        .post("/models/" + next + "/activate").then().statusCode(200);
+            }
+        } finally {
+            stop.set(true);
+            pool.shutdown();
+            assertTrue(pool.awaitTermination(30, TimeUnit.SECONDS));
+        }
+        assertEquals(List.of(), new ArrayList<>(failures));
+        assertTrue(answers.size() > 0);
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (ScoreResponse r : answers) {
+            if (r.getFallback()) {
+                // A starved CPU can spend a budget (that is the fallback's job); a swap must never break the model.
+                assertTrue(r.getFallbackCause() == FallbackCause.FALLBACK_CAUSE_DEADLINE
+                        || r.getFallbackCause() == FallbackCause.FALLBACK_CAUSE_FEATURE_TIMEOUT, r.toString());
+                continue;
+            }
+            seen.add(r.getModelVersion());
+            assertEquals(r.getModelVersion().equals("tiny-b") ? tinyB : tiny, r.getScore(), 1e-6, r.getModelVersion());
+        }
+        assertTrue(java.util.Set.of("tiny-b", "tiny-2tree").containsAll(seen), seen.toString());
+        assertEquals("tiny-2tree", scoring().score(request("acct-swap", 200_00).build()).getModelVersion());
+    }
+
+    @Test
+    @Order(13)
+    void shouldFollowAPolicyActivatedByAnotherInstance() throws Exception {
+        String url = ConfigProvider.getConfig().getValue("quarkus.datasource.jdbc.url", String.class);
+        Properties props = new Properties();
+        props.setProperty("user", ConfigProvider.getConfig().getValue("quarkus.datasource.username", String.class));
+        ConfigProvider.getConfig().getOptionalValue("quarkus.datasource.password", String.class)
+                .ifPresent(p -> props.setProperty("password", p));
+        try (Connection c = DriverManager.getConnection(url, props)) {
+            c.setAutoCommit(false);
+            try (var s = c.createStatement()) {
+                s.executeUpdate("UPDATE threshold_policy SET status = 'RETIRED' WHERE status = 'ACTIVE'");
+                s.executeUpdate("INSERT INTO threshold_policy (version, rules, status, created_by, reason, activated_at) "
+                        + "VALUES ('p-elsewhere', '[{\"name\": \"everyone\", \"stepUp\": 0.0, \"review\": 1.0, "
+                        + "\"decline\": 1.0}]', 'ACTIVE', 'other-instance', 'test', now())");
+            }
+            c.commit();
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        ScoreResponse r = null;
+        while (System.nanoTime() < deadline) {
+            r = scoring().score(request("acct-any", 10_00).build());
+            if ("p-elsewhere".equals(r.getPolicyVersion())) {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        assertEquals("p-elsewhere", r.getPolicyVersion());
+        assertEquals("everyone", r.getCohort());
+    }
+
+    @Test
+    @Order(20)
+    void shouldFallBackWhenFeatureServiceIsNotListening() throws Exception {
+        features.stop();
+        try {
+            ScoreResponse r = scoring().score(request("acct-any", 200_00).build());
+            assertTrue(r.getFallback());
+            assertEquals(FallbackCause.FALLBACK_CAUSE_FEATURE_UNAVAILABLE, r.getFallbackCause());
+        } finally {
+            features.start();
+        }
+    }
+
+    @Test
+    @Order(30)
+    void shouldKeepAnsweringWhenKafkaIsDown() throws InterruptedException {
+        broker.close();
+        for (int i = 0; i < 20; i++) {
+            ScoreResponse r = scoring().score(request("acct-nokafka-" + i, 200_00).build());
+            assertNotNull(r.getDecisionId());
+            assertTrue(r.getDecision() != Decision.DECISION_UNSPECIFIED);
+        }
+        // The events Kafka never took are counted as dropped once the producer gives up on them (delivery timeout).
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (metrics.eventsDropped() < 20 && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        assertTrue(metrics.eventsDropped() >= 20, "dropped " + metrics.eventsDropped());
+    }
+
+    record Received(CloudEventHeaders headers, DecisionMade event) {
+    }
+
+    static Received awaitEvent(String transactionId) throws Exception {
+        Map<String, Object> config = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class),
+                ConsumerConfig.GROUP_ID_CONFIG, "scoring-test-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(EventTopics.DECISIONS));
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    if (transactionId.equals(record.key())) {
+                        return new Received(CloudEventHeaders.readFrom(record.headers()), DecisionMade.parseFrom(record.value()));
+                    }
+                }
+            }
+        }
+        return fail("no decision event for " + transactionId + " on " + EventTopics.DECISIONS + " within 30 s");
+    }
+
+    static void awaitDecisionRow(String transactionId) throws Exception {
+        String url = ConfigProvider.getConfig().getValue("quarkus.datasource.jdbc.url", String.class);
+        Properties props = new Properties();
+        props.setProperty("user", ConfigProvider.getConfig().getValue("quarkus.datasource.username", String.class));
+        ConfigProvider.getConfig().getOptionalValue("quarkus.datasource.password", String.class)
+                .ifPresent(p -> props.setProperty("password", p));
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        try (Connection c = DriverManager.getConnection(url, props);
+                PreparedStatement s = c.prepareStatement("SELECT count(*) FROM decision WHERE transaction_id = ?")) {
+            s.setString(1, transactionId);
+            while (System.nanoTime() < deadline) {
+                try (ResultSet rs = s.executeQuery()) {
+                    rs.next();
+                    if (rs.getInt(1) == 1) {
+                        return;
+                    }
+                }
+                Thread.sleep(50);
+            }
+        }
+        fail("decision " + transactionId + " not written to PostgreSQL within 10 s");
+    }
+}
