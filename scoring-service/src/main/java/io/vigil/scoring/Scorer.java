@@ -7,6 +7,7 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.smallrye.mutiny.Uni;
 import io.vigil.contracts.events.v1.ArmRole;
 import io.vigil.contracts.events.v1.ArmScore;
@@ -54,6 +55,8 @@ import io.vigil.scoring.validation.ScoreRequestValidator;
 public class Scorer {
 
     private static final int REASONS = 3;
+    private static final long ONE_MILLISECOND = 1_000_000L;
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(Scorer.class);
 
     private final ScoreRequestValidator validator = new ScoreRequestValidator();
     private final FeatureDeriver deriver = new FeatureDeriver();
@@ -118,15 +121,23 @@ public class Scorer {
         Uni<FeatureFetch> fetch = features.fetch(r, featureDeadline);
         Uni<StoredDecision> recorded = store.lookup(r.getTransactionId(), featureDeadline);
         // What remains after the features, kept for the model; a model stuck past the budget loses to the fallback.
-        long remaining = budget - (System.nanoTime() - start);
+        // Vert.x timers refuse delays under 1 ms, so a budget that is nearly gone waits that long at most.
+        long remaining = Math.max(budget - (System.nanoTime() - start), ONE_MILLISECOND);
         return Uni.combine().all().unis(fetch, recorded).asTuple()
                 .map(t -> t.getItem2().exists() ? t.getItem2() : decide(r, v, fingerprint, t.getItem1(), start, budget))
-                .ifNoItem().after(Duration.ofNanos(Math.max(remaining, 1L)))
+                .ifNoItem().after(Duration.ofNanos(remaining))
                 .recoverWithItem(() -> fallback(r, v, FallbackCause.FALLBACK_CAUSE_DEADLINE, start, budget, 0L))
                 .onTermination().invoke(metrics::exit)
                 .flatMap(d -> d instanceof Outcome o
                         ? Uni.createFrom().item(commit(r, fingerprint, o))
-                        : replay((StoredDecision) d, fingerprint, r));
+                        : replay((StoredDecision) d, fingerprint, r))
+                // Last line of defence: a bug on this path must still end in an answer, never in an error status
+                // the checkout would have to handle (an IllegalArgumentException would reach it as INVALID_ARGUMENT).
+                .onFailure(t -> !(t instanceof StatusRuntimeException)).recoverWithItem(t -> {
+                    LOG.errorf(t, "unexpected failure scoring a payment; answered with the fallback");
+                    return commit(r, fingerprint, fallback(r, v, FallbackCause.FALLBACK_CAUSE_MODEL_ERROR, start,
+                            budget, 0L));
+                });
     }
 
     private Uni<ScoreResponse> replay(StoredDecision earlier, long fingerprint, ScoreRequest r) {

@@ -60,7 +60,8 @@ public class DecisionStore {
         return pool.preparedQuery("SELECT fingerprint, response FROM decision WHERE transaction_id = $1")
                 .execute(Tuple.of(transactionId))
                 .map(DecisionStore::first)
-                .ifNoItem().after(Duration.ofNanos(withinNanos)).recoverWithItem(StoredDecision.NONE)
+                // Vert.x timers refuse delays under 1 ms.
+                .ifNoItem().after(Duration.ofNanos(Math.max(withinNanos, 1_000_000L))).recoverWithItem(StoredDecision.NONE)
                 .onFailure().recoverWithItem(StoredDecision.NONE);
     }
 
