@@ -74,6 +74,7 @@ public final class DemoDriver {
         Map<String, LongAdder> byCause = new ConcurrentHashMap<>();
         Map<String, LongAdder> issues = new ConcurrentHashMap<>();
         Map<String, LongAdder> reasons = new ConcurrentHashMap<>();
+        Map<String, LongAdder> errorSamples = new ConcurrentHashMap<>();
         LongAdder errors = new LongAdder();
         CountDownLatch done = new CountDownLatch(calls);
         long interval = 1_000_000_000L / rps;
@@ -113,7 +114,9 @@ public final class DemoDriver {
                 @Override
                 public void onFailure(Throwable t) {
                     errors.increment();
-                    count(byCause, "ERROR " + io.grpc.Status.fromThrowable(t).getCode());
+                    io.grpc.Status status = io.grpc.Status.fromThrowable(t);
+                    count(byCause, "ERROR " + status.getCode());
+                    count(errorSamples, status.getCode() + ": " + status.getDescription());
                     done.countDown();
                 }
             }, MoreExecutors.directExecutor());
@@ -130,6 +133,9 @@ public final class DemoDriver {
         table("fallback cause", byCause);
         table("top reason (first)", reasons);
         table("feature issues", issues);
+        if (!errorSamples.isEmpty()) {
+            table("errors (status: description)", errorSamples);
+        }
     }
 
     static void count(Map<String, LongAdder> map, String key) {
