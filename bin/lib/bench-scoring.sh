@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # ./bin/vigil bench scoring --rps R --duration D [--stall-features] [--warmup W] [--target host:port] [--budget 50ms] [--kafka host:port] [--set key=value,...]
 # Open-loop gRPC load on scoring-service's Score with grpc.health.v1 Health/Check at the same rate as the yardstick.
-# Without --target it starts its own scoring-service from the packaged jar against an in-process FeatureStore
-# (stalled with --stall-features) and a Kafka broker process of its own (unless --kafka), on free ports, with
-# PostgreSQL from VIGIL_PG_* (default 127.0.0.1:5432).
+# Without --target it starts the real feature-service (packaged jar, fresh database, features for the bench's
+# accounts stored over POST /features/batch) and its own scoring-service (packaged jar) pointed at it, plus a Kafka
+# broker process of its own (unless --kafka), on free ports, with PostgreSQL from VIGIL_PG_URL / VIGIL_PG_* (default
+# 127.0.0.1:5432). --stall-features freezes the feature-service process (SIGSTOP) for the middle third of the
+# measured phase, then resumes it (SIGCONT), and reports that window separately.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
@@ -11,6 +13,11 @@ WORK="$ROOT/.vigil/bench"
 mkdir -p "$WORK"
 
 JAR=scoring-service/target/quarkus-app/quarkus-run.jar
+if [[ " $* " != *" --target "* && ! -f feature-service/target/quarkus-app/quarkus-run.jar ]]; then
+  echo "feature-service/target/quarkus-app/quarkus-run.jar is missing: the bench runs the real feature-service;" \
+    "build it first (./mvnw -B -o -q -pl feature-service package -DskipTests)" >&2
+  exit 1
+fi
 if [[ ! -f $JAR || ! -d scoring-service/target/test-classes/io/vigil/scoring/bench \
       || -n $(find scoring-service/src scoring-service/pom.xml -newer "$JAR" -type f -print -quit) ]]; then
   echo "building scoring-service (jar and test classes)..." >&2

@@ -6,9 +6,10 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -21,7 +22,6 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
 import org.HdrHistogram.Histogram;
-import org.HdrHistogram.Recorder;
 
 import com.google.common.util.concurrent.FutureCallback;
 import com.google.common.util.concurrent.Futures;
@@ -33,14 +33,14 @@ import io.grpc.ManagedChannelBuilder;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
-import io.vigil.contracts.features.v1.EntityType;
 import io.vigil.contracts.scoring.v1.Channel;
 import io.vigil.contracts.scoring.v1.FallbackCause;
 import io.vigil.contracts.scoring.v1.Money;
 import io.vigil.contracts.scoring.v1.RiskScoringServiceGrpc;
 import io.vigil.contracts.scoring.v1.ScoreRequest;
 import io.vigil.contracts.scoring.v1.ScoreResponse;
-import io.vigil.scoring.testsupport.FakeFeatureStore;
+import io.vigil.testing.postgres.PostgresLocator;
+import io.vigil.testing.postgres.PostgresServer;
 
 /**
  * Open-loop gRPC load generator for Score, with grpc.health.v1.Health/Check sent at the same rate in the same run as
@@ -49,52 +49,108 @@ import io.vigil.scoring.testsupport.FakeFeatureStore;
  * <p>Latency is measured from the moment a call was <em>due</em>, not from when it was sent, so a stalled client does
  * not hide server latency (no coordinated omission); how late the client itself sent is reported separately.
  *
- * <p>By default it starts its own scoring-service (the packaged jar) on a free port, pointed at an in-process
- * FeatureStore gRPC server with canned features ({@code --stall-features}: one that never answers), so the run is
- * reproducible without the rest of the stack. {@code --target host:port} measures a running service instead.
+ * <p>By default it hosts what it measures: the real feature-service (its packaged jar, a fresh database, features for
+ * the bench's accounts, devices and merchants stored over its REST batch API) and scoring-service (its packaged jar)
+ * pointed at it, each on a free port, with a Kafka broker process of its own. So every Score includes a real
+ * GetFeatures call. {@code --stall-features} freezes the feature-service process (SIGSTOP) a third into the measured
+ * phase and resumes it (SIGCONT) after another third, and reports that stalled window separately: the fallback path's
+ * figures. {@code --target host:port} measures a running service instead.
  */
 public final class ScoringBench {
+
+    /** Accounts (and one device each) the bench scores and stores features for; merchants likewise. */
+    static final int ACCOUNTS = 2_000;
+    static final int MERCHANTS = 20;
 
     public static void main(String[] args) throws Exception {
         Map<String, String> opt = parse(args);
         int rps = Integer.parseInt(opt.getOrDefault("rps", "1000"));
         double duration = seconds(opt.getOrDefault("duration", "30s"));
-        double warmup = seconds(opt.getOrDefault("warmup", "20s"));
+        double warmup = seconds(opt.getOrDefault("warmup", "60s")); // three cold JVMs on 2 cores still compile after 20 s
         boolean stall = opt.containsKey("stall-features");
+        // The service's own default (scoring.budget.total); only used to state the stalled-window goal.
+        double budgetMs = seconds(opt.getOrDefault("budget", "50ms")) * 1000;
         String target = opt.get("target");
         Path root = Path.of(opt.getOrDefault("root", ".")).toAbsolutePath().normalize();
 
-        FakeFeatureStore features = null;
-        Process service = null;
-        io.vigil.testing.kafka.KafkaBroker kafka = null;
+        Hosted hosted = new Hosted();
+        // Ctrl-C does not run finally blocks: the hook resumes a frozen feature-service and stops what the bench started.
+        Thread cleanup = new Thread(hosted::close, "bench-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanup);
         String host = "127.0.0.1";
         int port;
         try {
             if (target == null) {
-                features = FakeFeatureStore.startOnFreePort();
-                canned(features, 1000);
-                if (stall) {
-                    features.delay(60_000);
-                }
                 port = freePort();
                 if (!opt.containsKey("kafka")) {
                     // A real broker, as in production: a Kafka that is down would make this a different experiment.
-                    kafka = io.vigil.testing.kafka.KafkaBroker.start();
-                    opt.put("kafka", kafka.bootstrapServers());
+                    hosted.kafka = io.vigil.testing.kafka.KafkaBroker.start();
+                    opt.put("kafka", hosted.kafka.bootstrapServers());
                 }
-                service = startService(root, port, features.port(), opt);
+                hosted.postgres = PostgresLocator.locate(postgresEnv(), null, freePort());
+                PostgresServer pg = hosted.postgres.server();
+                System.out.println("PostgreSQL: " + pg + " (" + hosted.postgres.origin() + ")");
+                long t0 = System.nanoTime();
+                hosted.features = BenchFeatureService.start(root, pg, opt.get("kafka"));
+                System.out.printf("feature-service (the real one, %s) pid %d on port %d, database %s, log %s, up in %.1f s%n",
+                        "feature-service/target/quarkus-app/quarkus-run.jar", hosted.features.pid(),
+                        hosted.features.port(), hosted.features.databaseName(), hosted.features.log(),
+                        (System.nanoTime() - t0) / 1e9);
+                t0 = System.nanoTime();
+                long stored = hosted.features.load(ACCOUNTS, MERCHANTS,
+                        Instant.now().minusSeconds(5).truncatedTo(ChronoUnit.SECONDS));
+                System.out.printf("stored %d feature values for %d accounts, %d devices, %d merchants via POST"
+                        + " /features/batch in %.1f s%n", stored, ACCOUNTS, ACCOUNTS, MERCHANTS,
+                        (System.nanoTime() - t0) / 1e9);
+                hosted.service = startService(root, port, hosted.features.port(), pg, opt);
             } else {
                 host = target.substring(0, target.lastIndexOf(':'));
                 port = Integer.parseInt(target.substring(target.lastIndexOf(':') + 1));
                 if (stall) {
-                    throw new IllegalArgumentException("--stall-features needs the bench's own service (no --target)");
+                    throw new IllegalArgumentException("--stall-features needs the bench's own services (no --target)");
                 }
             }
-            run(host, port, rps, duration, warmup, stall);
+            run(host, port, rps, duration, warmup, stall ? hosted.features : null, budgetMs, hosted.features != null);
         } finally {
+            hosted.close();
+            try {
+                Runtime.getRuntime().removeShutdownHook(cleanup);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running or has run
+            }
+        }
+    }
+
+    /** What the bench started itself; closed once, by the finally block or the shutdown hook, whichever comes first. */
+    static final class Hosted {
+        volatile io.vigil.testing.kafka.KafkaBroker kafka;
+        volatile PostgresLocator.Located postgres;
+        volatile BenchFeatureService features;
+        volatile Process service;
+        private boolean closed;
+
+        synchronized void close() {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            if (features != null) {
+                try {
+                    features.thaw();
+                } catch (Exception | Error e) {
+                    System.err.println("could not SIGCONT feature-service pid " + features.pid() + ": " + e.getMessage());
+                }
+            }
             if (service != null) {
                 service.destroy();
-                service.waitFor(20, TimeUnit.SECONDS);
+                try {
+                    if (!service.waitFor(20, TimeUnit.SECONDS)) {
+                        service.destroyForcibly();
+                    }
+                } catch (InterruptedException e) {
+                    service.destroyForcibly();
+                    Thread.currentThread().interrupt();
+                }
             }
             if (features != null) {
                 features.close();
@@ -102,57 +158,164 @@ public final class ScoringBench {
             if (kafka != null) {
                 kafka.close();
             }
+            if (postgres != null) {
+                try {
+                    postgres.close();
+                } catch (Exception ignored) {
+                    // an embedded server that already went away
+                }
+            }
         }
     }
 
-    private static void run(String host, int port, int rps, double duration, double warmup, boolean stall)
-            throws Exception {
+    private static void run(String host, int port, int rps, double duration, double warmup,
+            BenchFeatureService stallTarget, double budgetMs, boolean ownFeatures) throws Exception {
         ManagedChannel channel = ManagedChannelBuilder.forAddress(host, port).usePlaintext().directExecutor().build();
         var scoring = RiskScoringServiceGrpc.newFutureStub(channel);
         var health = HealthGrpc.newFutureStub(channel);
         String runId = UUID.randomUUID().toString().substring(0, 8);
 
         System.out.printf("bench scoring: %s:%d, %d rps each of Score and Health/Check, warm-up %.0f s, measured %.0f s%s%n",
-                host, port, rps, warmup, duration, stall ? ", features STALLED" : "");
+                host, port, rps, warmup, duration, stallTarget != null
+                        ? ", feature-service STALLED (SIGSTOP) for the middle third" : "");
         Phase warm = new Phase(rps, warmup, runId + "-w");
-        warm.drive(scoring, health);
+        warm.drive(scoring, health, System.nanoTime() + 1_000_000);
+        warm.awaitCompletion(5_000);
+        Summary warmed = warm.summarise(0, warm.calls);
+        System.out.printf("warm-up: %d Score calls, %d errors, fallbacks %s%s%n", warmed.score.getTotalCount(),
+                warmed.scoreErrors, warmed.fallbacksText(), warm.errorCodes.isEmpty() ? "" : ", errors by status "
+                        + warm.errorCodes);
+        if (ownFeatures) {
+            // One warm call, so a run against features that did not load says so instead of measuring another path.
+            try {
+                ScoreResponse probe = RiskScoringServiceGrpc.newBlockingStub(channel)
+                        .withDeadlineAfter(10, TimeUnit.SECONDS).score(request(runId + "-probe", "bench-acct-1", 12_345));
+                System.out.println("probe Score (bench-acct-1): fallback " + probe.getFallback()
+                        + (probe.getFallback() ? " (" + probe.getFallbackCause() + ")" : "") + ", feature issues "
+                        + probe.getFeatureIssuesList().stream().map(i -> i.getFeature() + " " + i.getStatus()).toList());
+            } catch (io.grpc.StatusRuntimeException e) {
+                System.out.println("probe Score FAILED (a well-formed request must never get an error status): "
+                        + e.getStatus());
+            }
+        }
         System.gc();
         Thread.sleep(500);
         Phase measured = new Phase(rps, duration, runId + "-m");
-        measured.drive(scoring, health);
+        long start = System.nanoTime() + 20_000_000;
+        StallWindow window = null;
+        Thread staller = null;
+        if (stallTarget != null) {
+            window = new StallWindow(stallTarget, start, (long) (duration * 1e9 / 3), (long) (duration * 2e9 / 3));
+            staller = new Thread(window, "bench-stall");
+            staller.setDaemon(true);
+            staller.start();
+        }
+        measured.drive(scoring, health, start);
+        if (staller != null) {
+            staller.join(TimeUnit.SECONDS.toMillis(30));
+        }
         measured.awaitCompletion(10_000);
         channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-        measured.report(stall);
+        measured.report(window, budgetMs);
     }
 
-    /** One open-loop phase: requests are built before it starts; each tick sends one Score and one Health/Check. */
+    /**
+     * Freezes feature-service a third into the measured phase and resumes it after another third. The stalled window
+     * is from when SIGSTOP had surely been delivered (kill returned) to when SIGCONT was about to be sent.
+     */
+    static final class StallWindow implements Runnable {
+        final BenchFeatureService features;
+        final long phaseStart;
+        final long stopAfter;
+        final long resumeAfter;
+        volatile long stoppedAt = -1;
+        volatile long resumedAt = -1;
+        volatile Throwable failure;
+
+        StallWindow(BenchFeatureService features, long phaseStart, long stopAfter, long resumeAfter) {
+            this.features = features;
+            this.phaseStart = phaseStart;
+            this.stopAfter = stopAfter;
+            this.resumeAfter = resumeAfter;
+        }
+
+        @Override
+        public void run() {
+            try {
+                sleepUntil(phaseStart + stopAfter);
+                features.freeze();
+                stoppedAt = System.nanoTime();
+                System.out.printf("  SIGSTOP feature-service (pid %d) at +%.3f s%n", features.pid(),
+                        (stoppedAt - phaseStart) / 1e9);
+                sleepUntil(phaseStart + resumeAfter);
+                resumedAt = System.nanoTime();
+                features.thaw();
+                System.out.printf("  SIGCONT feature-service (pid %d) at +%.3f s%n", features.pid(),
+                        (resumedAt - phaseStart) / 1e9);
+            } catch (Throwable t) {
+                failure = t;
+                try {
+                    features.thaw();
+                } catch (Exception | Error ignored) {
+                    // the shutdown path sends SIGCONT again
+                }
+            }
+        }
+
+        private static void sleepUntil(long nanoTime) throws InterruptedException {
+            long left;
+            while ((left = nanoTime - System.nanoTime()) > 0) {
+                TimeUnit.NANOSECONDS.sleep(left);
+            }
+        }
+    }
+
+    /**
+     * One open-loop phase: requests are built before it starts; each tick sends one Score and one Health/Check.
+     * Outcomes are kept per call (indexed by tick, so by due time) and summarised after the phase, for the whole phase
+     * or any window of it.
+     */
     static final class Phase {
+        private static final byte PENDING = 0;
+        private static final byte OK = 1;
+        private static final byte ERROR = 2;
+        /** Fallback outcomes are FALLBACK_OFFSET + the cause's number. */
+        private static final byte FALLBACK_OFFSET = 16;
+
         final int rps;
         final int calls;
+        final long interval;
         final ScoreRequest[] requests;
-        final Recorder score = new Recorder(3);
-        final Recorder check = new Recorder(3);
-        final Histogram lateness = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
-        final LongAdder scoreErrors = new LongAdder();
-        final LongAdder checkErrors = new LongAdder();
+        final long[] scoreLatency;
+        final long[] checkLatency;
+        final long[] lateness;
+        final byte[] scoreOutcome;
+        final boolean[] checkFailed;
         final AtomicLong outstanding = new AtomicLong();
-        final Map<FallbackCause, LongAdder> fallbacks = new ConcurrentHashMap<>();
         final Map<String, LongAdder> errorCodes = new ConcurrentHashMap<>();
+        long start;
 
         Phase(int rps, double seconds, String prefix) {
             this.rps = rps;
             this.calls = (int) Math.round(rps * seconds);
+            this.interval = 1_000_000_000L / rps;
             this.requests = new ScoreRequest[calls];
+            this.scoreLatency = new long[calls];
+            this.checkLatency = new long[calls];
+            this.lateness = new long[calls];
+            this.scoreOutcome = new byte[calls];
+            this.checkFailed = new boolean[calls];
             for (int i = 0; i < calls; i++) {
-                requests[i] = request(prefix + "-" + i, "bench-acct-" + (i % 1000), 1_000 + (i * 7919L) % 90_000);
+                requests[i] = request(prefix + "-" + i, "bench-acct-" + (i % ACCOUNTS), 1_000 + (i * 7919L) % 90_000);
             }
         }
 
-        void drive(RiskScoringServiceGrpc.RiskScoringServiceFutureStub scoring, HealthGrpc.HealthFutureStub health) {
+        void drive(RiskScoringServiceGrpc.RiskScoringServiceFutureStub scoring, HealthGrpc.HealthFutureStub health,
+                long startNanos) {
+            this.start = startNanos;
             HealthCheckRequest healthRequest = HealthCheckRequest.getDefaultInstance();
-            long interval = 1_000_000_000L / rps;
-            long start = System.nanoTime() + 1_000_000;
-            for (int i = 0; i < calls; i++) {
+            for (int n = 0; n < calls; n++) {
+                final int i = n;
                 long due = start + i * interval;
                 long now;
                 while ((now = System.nanoTime()) < due) {
@@ -163,24 +326,22 @@ public final class ScoringBench {
                         Thread.onSpinWait();
                     }
                 }
-                lateness.recordValue(Math.max(0, now - due));
+                lateness[i] = Math.max(0, now - due);
                 outstanding.addAndGet(2);
                 ListenableFuture<ScoreResponse> s = scoring.withDeadlineAfter(2, TimeUnit.SECONDS).score(requests[i]);
                 Futures.addCallback(s, new FutureCallback<>() {
                     @Override
                     public void onSuccess(ScoreResponse r) {
-                        score.recordValue(System.nanoTime() - due);
-                        if (r.getFallback()) {
-                            fallbacks.computeIfAbsent(r.getFallbackCause(), c -> new LongAdder()).increment();
-                        }
+                        scoreLatency[i] = System.nanoTime() - due;
+                        scoreOutcome[i] = r.getFallback() ? (byte) (FALLBACK_OFFSET + r.getFallbackCauseValue()) : OK;
                         outstanding.decrementAndGet();
                     }
 
                     @Override
                     public void onFailure(Throwable t) {
-                        score.recordValue(System.nanoTime() - due);
-                        scoreErrors.increment();
-                        errorCodes.computeIfAbsent("Score " + io.grpc.Status.fromThrowable(t).getCode(),
+                        scoreLatency[i] = System.nanoTime() - due;
+                        scoreOutcome[i] = ERROR;
+                        errorCodes.computeIfAbsent("Score " + errorKey(t),
                                 c -> new LongAdder()).increment();
                         outstanding.decrementAndGet();
                     }
@@ -189,15 +350,15 @@ public final class ScoringBench {
                 Futures.addCallback(h, new FutureCallback<>() {
                     @Override
                     public void onSuccess(HealthCheckResponse r) {
-                        check.recordValue(System.nanoTime() - due);
+                        checkLatency[i] = System.nanoTime() - due;
                         outstanding.decrementAndGet();
                     }
 
                     @Override
                     public void onFailure(Throwable t) {
-                        check.recordValue(System.nanoTime() - due);
-                        checkErrors.increment();
-                        errorCodes.computeIfAbsent("Health " + io.grpc.Status.fromThrowable(t).getCode(),
+                        checkLatency[i] = System.nanoTime() - due;
+                        checkFailed[i] = true;
+                        errorCodes.computeIfAbsent("Health " + errorKey(t),
                                 c -> new LongAdder()).increment();
                         outstanding.decrementAndGet();
                     }
@@ -212,28 +373,118 @@ public final class ScoringBench {
             }
         }
 
-        void report(boolean stall) {
-            Histogram s = score.getIntervalHistogram();
-            Histogram h = check.getIntervalHistogram();
+        /** First tick due at or after {@code nanoTime}. */
+        int tickAt(long nanoTime) {
+            return (int) Math.max(0, Math.min(calls, -Math.floorDiv(start - nanoTime, interval)));
+        }
+
+        void report(StallWindow window, double budgetMs) {
             System.out.println();
-            System.out.println("                       calls  errors     p50 ms     p99 ms   p99.9 ms     max ms");
-            line("Score", s, scoreErrors.sum());
-            line("Health/Check", h, checkErrors.sum());
-            System.out.printf("%-16s %10s %7s %10.3f %10.3f %10.3f %10.3f%n", "client lateness", "", "",
-                    ms(lateness.getValueAtPercentile(50)), ms(lateness.getValueAtPercentile(99)),
-                    ms(lateness.getValueAtPercentile(99.9)), ms(lateness.getMaxValue()));
-            double ratio = (double) s.getValueAtPercentile(99) / Math.max(1, h.getValueAtPercentile(99));
-            System.out.printf("%nScore p99 / Health p99 = %.2f   (goal <= 4.0%s)%n", ratio,
-                    stall ? "; with stalled features the goal is 0 errors and Score p99 <= budget + 2 ms" : "");
-            Map<FallbackCause, Long> fb = new EnumMap<>(FallbackCause.class);
-            fallbacks.forEach((k, v) -> fb.put(k, v.sum()));
-            System.out.println("fallbacks: " + (fb.isEmpty() ? "none" : fb));
+            if (window != null) {
+                System.out.printf("whole measured phase (%.0f s):%n", calls / (double) rps);
+            }
+            Summary all = summarise(0, calls);
+            all.print();
+            System.out.printf("%nScore p99 / Health p99 = %.2f   (goal <= 4.0%s)%n", all.ratio(),
+                    window != null ? "; with stalled features the goal is 0 errors and Score p99 <= budget + 2 ms,"
+                            + " judged on the stalled window below" : "");
+            System.out.println("fallbacks: " + all.fallbacksText());
+            if (window != null) {
+                if (window.failure != null) {
+                    System.out.println("\nthe stall did not happen as planned: " + window.failure);
+                } else if (window.stoppedAt < 0 || window.resumedAt < 0) {
+                    System.out.println("\nthe stall did not complete (SIGSTOP or SIGCONT missing)");
+                } else {
+                    int from = tickAt(window.stoppedAt);
+                    int to = tickAt(window.resumedAt);
+                    System.out.printf("%nstalled window (calls due from SIGSTOP at +%.3f s to SIGCONT at +%.3f s):%n",
+                            (window.stoppedAt - start) / 1e9, (window.resumedAt - start) / 1e9);
+                    Summary stalled = summarise(from, to);
+                    stalled.print();
+                    double p99 = ms(stalled.score.getValueAtPercentile(99));
+                    boolean met = stalled.scoreErrors == 0 && p99 <= budgetMs + 2;
+                    System.out.printf("%nstalled goal: 0 errors and Score p99 <= budget + 2 ms = %.0f ms: %d errors,"
+                            + " p99 %.3f ms -> %s%n", budgetMs + 2, stalled.scoreErrors, p99, met ? "met" : "MISSED");
+                    System.out.println("fallbacks: " + stalled.fallbacksText());
+                    third("before SIGSTOP", summarise(0, from));
+                    third("after SIGCONT", summarise(to, calls));
+                }
+            }
             if (!errorCodes.isEmpty()) {
                 Map<String, Long> errors = new java.util.TreeMap<>();
                 errorCodes.forEach((k, v) -> errors.put(k, v.sum()));
                 System.out.println("errors by status: " + errors);
             }
             System.out.println("still outstanding at the end: " + outstanding.get());
+        }
+
+        private static void third(String name, Summary sum) {
+            System.out.printf("%s: %d Score calls, %d errors, p99 %.3f ms (Health/Check p99 %.3f ms), fallbacks %s%n",
+                    name, sum.score.getTotalCount(), sum.scoreErrors, ms(sum.score.getValueAtPercentile(99)),
+                    ms(sum.check.getValueAtPercentile(99)), sum.fallbacksText());
+        }
+
+        Summary summarise(int from, int to) {
+            Summary sum = new Summary();
+            for (int i = from; i < to; i++) {
+                sum.lateness.recordValue(Math.min(lateness[i], MAX_NANOS));
+                if (scoreOutcome[i] != PENDING) {
+                    sum.score.recordValue(Math.min(scoreLatency[i], MAX_NANOS));
+                    if (scoreOutcome[i] == ERROR) {
+                        sum.scoreErrors++;
+                    } else if (scoreOutcome[i] >= FALLBACK_OFFSET) {
+                        sum.fallbacks.merge(FallbackCause.forNumber(scoreOutcome[i] - FALLBACK_OFFSET), 1L, Long::sum);
+                    }
+                }
+                if (checkLatency[i] > 0) {
+                    sum.check.recordValue(Math.min(checkLatency[i], MAX_NANOS));
+                    if (checkFailed[i]) {
+                        sum.checkErrors++;
+                    }
+                }
+            }
+            return sum;
+        }
+    }
+
+    /** Status code and the start of its description: enough to tell a server's answer from a broken connection. */
+    static String errorKey(Throwable t) {
+        io.grpc.Status status = io.grpc.Status.fromThrowable(t);
+        String description = status.getDescription();
+        if (description == null) {
+            return status.getCode().toString();
+        }
+        // Numbers (elapsed times, stream ids) would make every error a key of its own.
+        String shape = description.replaceAll("[0-9][0-9.]*", "#");
+        return status.getCode() + " (" + shape.substring(0, Math.min(80, shape.length())) + ")";
+    }
+
+    private static final long MAX_NANOS = TimeUnit.SECONDS.toNanos(60);
+
+    /** Latencies, errors and fallbacks of a range of ticks. */
+    static final class Summary {
+        final Histogram score = new Histogram(MAX_NANOS, 3);
+        final Histogram check = new Histogram(MAX_NANOS, 3);
+        final Histogram lateness = new Histogram(MAX_NANOS, 3);
+        final Map<FallbackCause, Long> fallbacks = new EnumMap<>(FallbackCause.class);
+        long scoreErrors;
+        long checkErrors;
+
+        void print() {
+            System.out.println("                       calls  errors     p50 ms     p99 ms   p99.9 ms     max ms");
+            line("Score", score, scoreErrors);
+            line("Health/Check", check, checkErrors);
+            System.out.printf("%-16s %10s %7s %10.3f %10.3f %10.3f %10.3f%n", "client lateness", "", "",
+                    ms(lateness.getValueAtPercentile(50)), ms(lateness.getValueAtPercentile(99)),
+                    ms(lateness.getValueAtPercentile(99.9)), ms(lateness.getMaxValue()));
+        }
+
+        double ratio() {
+            return (double) score.getValueAtPercentile(99) / Math.max(1, check.getValueAtPercentile(99));
+        }
+
+        String fallbacksText() {
+            return fallbacks.isEmpty() ? "none" : fallbacks.toString();
         }
 
         private static void line(String name, Histogram hist, long errors) {
@@ -251,53 +502,18 @@ public final class ScoringBench {
                 .setDeviceId("bench-device-" + account).build();
     }
 
-    /** Plausible stored features for the bench accounts, merchants and devices. */
-    static void canned(FakeFeatureStore store, int accounts) {
-        String[] bands = {"18-24", "25-34", "35-44", "45-54", "55-64", "65+"};
-        String[] countries = {"US", "CA", "GB", "DE", "FR", "BR", "MX", "IN", "JP", "AU"};
-        for (int i = 0; i < accounts; i++) {
-            String id = "bench-acct-" + i;
-            store.put(EntityType.ENTITY_TYPE_ACCOUNT, id, List.of(
-                    FakeFeatureStore.ok("account_age_days", (long) (i * 37 % 3000)),
-                    FakeFeatureStore.ok("login_method", i % 4 == 0 ? "social" : "password"),
-                    FakeFeatureStore.ok("customer_age_band", bands[i % bands.length]),
-                    FakeFeatureStore.ok("country", countries[i % countries.length]),
-                    FakeFeatureStore.ok("region", "NA"),
-                    FakeFeatureStore.ok("txn_count_1h", (long) (i % 3)),
-                    FakeFeatureStore.ok("txn_count_24h", (long) (i % 9)),
-                    FakeFeatureStore.ok("amount_sum_24h", (i % 50) * 13.5),
-                    FakeFeatureStore.ok("email_age_days", (long) (i * 11 % 4000)),
-                    FakeFeatureStore.ok("email_domain_free", i % 2 == 0),
-                    FakeFeatureStore.ok("prior_chargebacks", (long) (i % 40 == 0 ? 1 : 0)),
-                    FakeFeatureStore.ok("distinct_cards_24h", (long) (1 + i % 2)),
-                    FakeFeatureStore.ok("prior_orders", (long) (i % 60)),
-                    FakeFeatureStore.ok("avg_order_amount", 40.0 + i % 200),
-                    FakeFeatureStore.ok("password_reset_7d", i % 30 == 0)));
-            store.put(EntityType.ENTITY_TYPE_DEVICE, "bench-device-" + id,
-                    List.of(FakeFeatureStore.ok("device_age_days", (long) (i % 100))));
-        }
-        String[] categories = {"digital_goods", "electronics", "gift_cards", "gaming", "travel", "fashion", "home",
-                "grocery", "services", "ticketing"};
-        for (int m = 0; m < 20; m++) {
-            store.put(EntityType.ENTITY_TYPE_MERCHANT, "bench-merchant-" + m, List.of(
-                    FakeFeatureStore.ok("merchant_category", categories[m % categories.length]),
-                    FakeFeatureStore.ok("merchant_fraud_rate_90d", 0.001 * (m + 1))));
-        }
-    }
-
-    private static Process startService(Path root, int port, int featuresPort, Map<String, String> opt)
-            throws Exception {
+    private static Process startService(Path root, int port, int featuresPort, PostgresServer pg,
+            Map<String, String> opt) throws Exception {
         Path jar = root.resolve("scoring-service/target/quarkus-app/quarkus-run.jar");
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("no " + jar + ": build it first (./mvnw -pl scoring-service package -DskipTests)");
         }
-        String pgHost = env("VIGIL_PG_HOST", "127.0.0.1");
-        String pgPort = env("VIGIL_PG_PORT", "5432");
-        String pgUser = env("VIGIL_PG_USER", "postgres");
-        String pgPassword = env("VIGIL_PG_PASSWORD", "");
+        String pgHost = pg.host();
+        String pgPort = Integer.toString(pg.port());
+        String pgUser = pg.user();
+        String pgPassword = pg.password();
         String database = "vigil_scoring_bench";
-        try (Connection c = DriverManager.getConnection("jdbc:postgresql://" + pgHost + ":" + pgPort + "/postgres",
-                pgUser, pgPassword); Statement s = c.createStatement()) {
+        try (Connection c = pg.connect("postgres"); Statement s = c.createStatement()) {
             try (ResultSet rs = s.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + database + "'")) {
                 if (!rs.next()) {
                     s.execute("CREATE DATABASE " + database);
@@ -352,6 +568,22 @@ public final class ScoringBench {
         }
         p.destroy();
         throw new IllegalStateException("scoring-service did not become live within 120 s; see " + log);
+    }
+
+    /**
+     * The environment for {@link PostgresLocator}: {@code VIGIL_PG_URL} as given, else built from the older
+     * {@code VIGIL_PG_HOST/PORT/USER/PASSWORD} when those are set (what ./bin/vigil passes to services).
+     */
+    private static Map<String, String> postgresEnv() {
+        Map<String, String> env = new java.util.HashMap<>(System.getenv());
+        String url = env.get(PostgresLocator.ENV);
+        if ((url == null || url.isBlank()) && env.containsKey("VIGIL_PG_HOST")) {
+            String password = env("VIGIL_PG_PASSWORD", "");
+            env.put(PostgresLocator.ENV, "postgresql://" + env("VIGIL_PG_USER", "postgres")
+                    + (password.isEmpty() ? "" : ":" + password) + "@" + env("VIGIL_PG_HOST", "127.0.0.1") + ":"
+                    + env("VIGIL_PG_PORT", "5432"));
+        }
+        return env;
     }
 
     private static String env(String name, String fallback) {

@@ -113,6 +113,11 @@ public final class QuarkusServiceProcess implements AutoCloseable {
         return log;
     }
 
+    /** The service's operating-system process id, for tools that signal it (e.g. SIGSTOP/SIGCONT to freeze it). */
+    public long pid() {
+        return process.pid();
+    }
+
     /** The last lines of the service's log, for failure messages. */
     public String tail(int lines) {
         try {
