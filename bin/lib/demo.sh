@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# ./bin/vigil demo [--accounts N] [--calls N] [--rps R]
+# ./bin/vigil demo [--accounts N] [--calls N] [--rps R] [--warmup N]   (N payments first, summarised in one line)
 # Starts the stack (./bin/vigil up), loads synthetic stored features into feature-service over its REST batch API,
 # drives Score traffic against scoring-service and prints a summary: decisions, cohorts, fallbacks, reasons, issues.
 set -euo pipefail

@@ -55,6 +55,7 @@ public final class DemoDriver {
         int accounts = Integer.parseInt(opt.getOrDefault("accounts", "500"));
         int calls = Integer.parseInt(opt.getOrDefault("calls", "3000"));
         int rps = Integer.parseInt(opt.getOrDefault("rps", "200"));
+        int warmup = Integer.parseInt(opt.getOrDefault("warmup", "3000"));
         String run = UUID.randomUUID().toString().substring(0, 8);
 
         System.out.printf("1/2 loading synthetic features for %d accounts into %s/features/batch%n", accounts, features);
@@ -64,10 +65,40 @@ public final class DemoDriver {
         String scoringHttp = "http://" + scoring;
         System.out.printf("    threshold policy demo-%s with cohorts CA-18-24 and app-social: %s%n", run,
                 policy(scoringHttp, run));
-        System.out.printf("2/2 scoring %d payments at %d per second against %s%n", calls, rps, scoring);
         ManagedChannel channel = ManagedChannelBuilder.forTarget(scoring).usePlaintext().build();
         var stub = RiskScoringServiceGrpc.newFutureStub(channel);
         SplittableRandom random = new SplittableRandom(42);
+        if (warmup > 0) {
+            // Freshly started JVMs are still compiling: the first seconds show timeouts and fallbacks that say
+            // nothing about the system at work. Drive them separately and say what they were.
+            System.out.printf("    warming up: %d payments at %d per second (not in the summary)%n", warmup, rps);
+            Map<String, LongAdder> warm = new ConcurrentHashMap<>();
+            CountDownLatch warmDone = new CountDownLatch(warmup);
+            long warmStart = System.nanoTime();
+            for (int i = 0; i < warmup; i++) {
+                pace(warmStart, i, rps);
+                Futures.addCallback(stub.withDeadlineAfter(1, TimeUnit.SECONDS)
+                        .score(payment(random, "warm-" + run + "-" + i, accounts, run)), new FutureCallback<>() {
+                            @Override
+                            public void onSuccess(ScoreResponse r) {
+                                count(warm, r.getFallback() ? r.getFallbackCause().name().replace("FALLBACK_CAUSE_", "")
+                                        : "decided by the model");
+                                warmDone.countDown();
+                            }
+
+                            @Override
+                            public void onFailure(Throwable t) {
+                                count(warm, "ERROR " + io.grpc.Status.fromThrowable(t).getCode());
+                                warmDone.countDown();
+                            }
+                        }, MoreExecutors.directExecutor());
+            }
+            warmDone.await(30, TimeUnit.SECONDS);
+            Map<String, Long> seen = new TreeMap<>();
+            warm.forEach((k, v) -> seen.put(k, v.sum()));
+            System.out.println("    warm-up answers: " + seen);
+        }
+        System.out.printf("2/2 scoring %d payments at %d per second against %s%n", calls, rps, scoring);
         Recorder latency = new Recorder(3);
         Map<String, LongAdder> byDecision = new ConcurrentHashMap<>();
         Map<String, LongAdder> byCohort = new ConcurrentHashMap<>();
@@ -77,25 +108,10 @@ public final class DemoDriver {
         Map<String, LongAdder> errorSamples = new ConcurrentHashMap<>();
         LongAdder errors = new LongAdder();
         CountDownLatch done = new CountDownLatch(calls);
-        long interval = 1_000_000_000L / rps;
         long start = System.nanoTime();
         for (int i = 0; i < calls; i++) {
-            long due = start + i * interval;
-            while (System.nanoTime() < due) {
-                Thread.sleep(0, 200_000);
-            }
-            int a = random.nextInt(accounts);
-            String account = "demo-" + run + "-acct-" + a;
-            String country = COUNTRIES[a % COUNTRIES.length];
-            String ip = random.nextInt(20) == 0 ? "RU" : country;
-            long amount = 500 + (long) (Math.exp(random.nextDouble() * 8) * 100);
-            ScoreRequest request = ScoreRequest.newBuilder().setTransactionId("demo-" + run + "-" + i)
-                    .setAccountId(account)
-                    .setAmount(Money.newBuilder().setAmountMinor(amount).setCurrency("USD"))
-                    .setMerchantId("demo-" + run + "-merchant-" + random.nextInt(20)).setMerchantCategoryCode("5732")
-                    .setChannel(random.nextInt(3) == 0 ? Channel.CHANNEL_APP : Channel.CHANNEL_WEB)
-                    .setCardBinCountry(country).setIpCountry(ip).setBillingCountry(country)
-                    .setDeviceId("demo-" + run + "-device-" + a).build();
+            pace(start, i, rps);
+            ScoreRequest request = payment(random, "demo-" + run + "-" + i, accounts, run);
             long sent = System.nanoTime();
             Futures.addCallback(stub.withDeadlineAfter(1, TimeUnit.SECONDS).score(request), new FutureCallback<>() {
                 @Override
@@ -136,6 +152,30 @@ public final class DemoDriver {
         if (!errorSamples.isEmpty()) {
             table("errors (status: description)", errorSamples);
         }
+    }
+
+    /** Waits until call {@code i} is due on a fixed schedule of {@code rps} calls a second from {@code start}. */
+    static void pace(long start, int i, int rps) throws InterruptedException {
+        long due = start + i * (1_000_000_000L / rps);
+        while (System.nanoTime() < due) {
+            Thread.sleep(0, 200_000);
+        }
+    }
+
+    /** A checkout payment of one of the loaded accounts; one in twenty comes from an IP in another country. */
+    static ScoreRequest payment(SplittableRandom random, String transactionId, int accounts, String run) {
+        int a = random.nextInt(accounts);
+        String account = "demo-" + run + "-acct-" + a;
+        String country = COUNTRIES[a % COUNTRIES.length];
+        String ip = random.nextInt(20) == 0 ? "RU" : country;
+        long amount = 500 + (long) (Math.exp(random.nextDouble() * 8) * 100);
+        return ScoreRequest.newBuilder().setTransactionId(transactionId)
+                .setAccountId(account)
+                .setAmount(Money.newBuilder().setAmountMinor(amount).setCurrency("USD"))
+                .setMerchantId("demo-" + run + "-merchant-" + random.nextInt(20)).setMerchantCategoryCode("5732")
+                .setChannel(random.nextInt(3) == 0 ? Channel.CHANNEL_APP : Channel.CHANNEL_WEB)
+                .setCardBinCountry(country).setIpCountry(ip).setBillingCountry(country)
+                .setDeviceId("demo-" + run + "-device-" + a).build();
     }
 
     static void count(Map<String, LongAdder> map, String key) {
