@@ -456,7 +456,7 @@ public final class ScoringBench {
         }
         // Numbers (elapsed times, stream ids) would make every error a key of its own.
         String shape = description.replaceAll("[0-9][0-9.]*", "#");
-        return status.getCode() + " (" + shape.substring(0, Math.min(80, shape.length())) + ")";
+        return status.getCode() + " (" + shape.substring(0, Math.min(240, shape.length())) + ")";
     }
 
     private static final long MAX_NANOS = TimeUnit.SECONDS.toNanos(60);
