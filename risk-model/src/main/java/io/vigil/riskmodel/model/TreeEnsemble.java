@@ -66,8 +66,10 @@ public final class TreeEnsemble {
     }
 
     /**
-     * baseMargin plus every tree's leaf for the row starting at {@code base}. (Walking four trees side by side to overlap
-     * their loads was tried and measured slower here: the extra branches cost more than the overlap gained.)
+     * baseMargin plus every tree's leaf for the row starting at {@code base}. (Two layouts were tried and measured slower here:
+     * walking four trees side by side to overlap their loads, whose extra branches cost more than the overlap gained;
+     * and the four node arrays interleaved into one, 3.25 against 3.04 µs: all nodes of the default model fit in L2
+     * either way, and the time goes to mispredicted branches, not to memory.)
      */
     private double sumOfTrees(float[] x, int base) {
         final int[] feature = this.feature;
