@@ -52,6 +52,12 @@ public final class ThresholdPolicy {
             if (!names.add(r.name())) {
                 throw new PolicyValidationException(at + ".name", "duplicates cohort '" + r.name() + "'");
             }
+            // A value no payment can carry (e.g. "Canada" for CA) would make the cohort silently match nothing.
+            knownLabel(at + ".country", r.country(), io.vigil.riskmodel.catalog.PaymentFeature.COUNTRY);
+            knownLabel(at + ".region", r.region(), io.vigil.riskmodel.catalog.PaymentFeature.REGION);
+            knownLabel(at + ".ageBand", r.ageBand(), io.vigil.riskmodel.catalog.PaymentFeature.CUSTOMER_AGE_BAND);
+            knownLabel(at + ".channel", r.channel(), io.vigil.riskmodel.catalog.PaymentFeature.CHANNEL);
+            knownLabel(at + ".loginMethod", r.loginMethod(), io.vigil.riskmodel.catalog.PaymentFeature.LOGIN_METHOD);
             if (!(r.stepUp() >= 0.0 && r.stepUp() <= 1.0)) {
                 throw new PolicyValidationException(at + ".stepUp", "must be within 0..1");
             }
@@ -70,6 +76,13 @@ public final class ThresholdPolicy {
                     ? "needs a default cohort (a rule with no attributes)" : "has more than one default cohort");
         }
         return new ThresholdPolicy(version, rules);
+    }
+
+    private static void knownLabel(String field, String value, io.vigil.riskmodel.catalog.PaymentFeature feature) {
+        if (value != null && feature.definition().code(value) < 0) {
+            throw new PolicyValidationException(field, "'" + value + "' is not a value payments carry; one of "
+                    + feature.definition().levels());
+        }
     }
 
     public String version() {
