@@ -23,4 +23,4 @@ fi
 JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
 exec "$JAVA" -Xmx256m \
   -cp "scoring-service/target/test-classes:scoring-service/target/classes:$(<"$WORK/classpath.txt")" \
-  io.vigil.scoring.bench.DemoDriver --scoring 127.0.0.1:8081 --features http://127.0.0.1:8082 "$@"
+  io.vigil.scoring.bench.DemoDriver --scoring 127.0.0.1:9081 --scoring-http http://127.0.0.1:8081 --features http://127.0.0.1:8082 "$@"

@@ -101,7 +101,7 @@ class ScoringServiceTest {
 
     @BeforeAll
     static void connect() {
-        int port = ConfigProvider.getConfig().getValue("quarkus.http.test-port", Integer.class);
+        int port = io.vigil.testing.foundation.ServiceFoundationTests.grpcTestPort();
         channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
     }
 

@@ -50,7 +50,7 @@ public final class DemoDriver {
         for (int i = 0; i + 1 < args.length; i += 2) {
             opt.put(args[i].replaceFirst("^--", ""), args[i + 1]);
         }
-        String scoring = opt.getOrDefault("scoring", "127.0.0.1:8081");
+        String scoring = opt.getOrDefault("scoring", "127.0.0.1:9081");
         String features = opt.getOrDefault("features", "http://127.0.0.1:8082");
         int accounts = Integer.parseInt(opt.getOrDefault("accounts", "500"));
         int calls = Integer.parseInt(opt.getOrDefault("calls", "3000"));
@@ -62,7 +62,7 @@ public final class DemoDriver {
         Map<String, Long> loaded = load(features, accounts, run);
         System.out.println("    " + loaded);
 
-        String scoringHttp = "http://" + scoring;
+        String scoringHttp = opt.getOrDefault("scoring-http", "http://127.0.0.1:8081");
         System.out.printf("    threshold policy demo-%s with cohorts CA-18-24 and app-social: %s%n", run,
                 policy(scoringHttp, run));
         ManagedChannel channel = ManagedChannelBuilder.forTarget(scoring).usePlaintext().build();

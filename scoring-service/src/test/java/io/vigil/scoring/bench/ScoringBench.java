@@ -102,7 +102,7 @@ public final class ScoringBench {
                 System.out.printf("stored %d feature values for %d accounts, %d devices, %d merchants via POST"
                         + " /features/batch in %.1f s%n", stored, ACCOUNTS, ACCOUNTS, MERCHANTS,
                         (System.nanoTime() - t0) / 1e9);
-                hosted.service = startService(root, port, hosted.features.port(), pg, opt);
+                hosted.service = startService(root, port, freePort(), hosted.features.port(), pg, opt);
             } else {
                 host = target.substring(0, target.lastIndexOf(':'));
                 port = Integer.parseInt(target.substring(target.lastIndexOf(':') + 1));
@@ -502,7 +502,8 @@ public final class ScoringBench {
                 .setDeviceId("bench-device-" + account).build();
     }
 
-    private static Process startService(Path root, int port, int featuresPort, PostgresServer pg,
+    /** Starts scoring-service with its gRPC server on {@code port} and HTTP (health) on {@code httpPort}. */
+    private static Process startService(Path root, int port, int httpPort, int featuresPort, PostgresServer pg,
             Map<String, String> opt) throws Exception {
         Path jar = root.resolve("scoring-service/target/quarkus-app/quarkus-run.jar");
         if (!Files.isRegularFile(jar)) {
@@ -524,7 +525,8 @@ public final class ScoringBench {
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xms128m", "-Xmx384m",
-                "-Dquarkus.http.port=" + port,
+                "-Dquarkus.http.port=" + httpPort,
+                "-Dquarkus.grpc.server.port=" + port,
                 "-Dscoring.features.port=" + featuresPort,
                 "-Dscoring.models.dir=" + root.resolve("models"),
                 "-Dquarkus.datasource.jdbc.url=jdbc:postgresql://" + pgHost + ":" + pgPort + "/" + database,
@@ -554,7 +556,7 @@ public final class ScoringBench {
                 throw new IllegalStateException("scoring-service exited with " + p.exitValue() + "; see " + log);
             }
             try {
-                HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + "/q/health/live")
+                HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + httpPort + "/q/health/live")
                         .toURL().openConnection();
                 c.setConnectTimeout(500);
                 c.setReadTimeout(1000);

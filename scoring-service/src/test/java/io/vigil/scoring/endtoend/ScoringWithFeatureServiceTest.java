@@ -91,7 +91,7 @@ class ScoringWithFeatureServiceTest {
     @BeforeAll
     void connect() throws Exception {
         model = new XGBoostJsonLoader().load(Path.of("../models/default/model.json"));
-        int port = ConfigProvider.getConfig().getValue("quarkus.http.test-port", Integer.class);
+        int port = io.vigil.testing.foundation.ServiceFoundationTests.grpcTestPort();
         channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
         scoring = RiskScoringServiceGrpc.newBlockingStub(channel);
 

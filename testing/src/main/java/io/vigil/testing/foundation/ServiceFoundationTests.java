@@ -66,7 +66,7 @@ public abstract class ServiceFoundationTests {
 
     @Test
     void shouldAnswerGrpcHealthServingOverARealChannel() throws InterruptedException {
-        ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", testPort()).usePlaintext().build();
+        ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", grpcTestPort()).usePlaintext().build();
         try {
             HealthCheckResponse response = HealthGrpc.newBlockingStub(channel)
                     .withDeadlineAfter(5, TimeUnit.SECONDS)
@@ -79,7 +79,7 @@ public abstract class ServiceFoundationTests {
 
     @Test
     void shouldListItsGrpcServicesThroughServerReflection() throws InterruptedException {
-        ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", testPort()).usePlaintext().build();
+        ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", grpcTestPort()).usePlaintext().build();
         try {
             var received = new java.util.concurrent.LinkedBlockingQueue<ServerReflectionResponse>();
             var done = new java.util.concurrent.CountDownLatch(1);
@@ -173,6 +173,13 @@ public abstract class ServiceFoundationTests {
             }
         }
         fail("no ServiceStarted event from " + expectedSource + " on " + EventTopics.SERVICE_LIFECYCLE + " within 30 s");
+    }
+
+    /** Where the service's gRPC listens in tests: its own port when it runs the separate gRPC server, else HTTP's. */
+    public static int grpcTestPort() {
+        var config = ConfigProvider.getConfig();
+        boolean separate = config.getOptionalValue("quarkus.grpc.server.use-separate-server", Boolean.class).orElse(true);
+        return separate ? config.getOptionalValue("quarkus.grpc.server.test-port", Integer.class).orElse(9001) : testPort();
     }
 
     protected static int testPort() {
