@@ -1,0 +1,51 @@
+package io.vigil.guardrail.evaluation;
+
+import org.HdrHistogram.Histogram;
+
+import io.vigil.guardrail.statistics.DifferenceConfidenceSequence;
+
+/**
+ * What the aggregation has gathered for one guardrail so far, in the form its statistic needs. Aggregation (streaming,
+ * per event-time bucket) and evaluation (this package) meet only here, so a replay of the topics feeds the same
+ * evaluator with the same data and gets the same verdicts.
+ */
+public sealed interface GuardrailData {
+
+    /** Exposure on each arm: decisions (or step-ups, or approvals: the metric's denominator). */
+    long treatmentExposure();
+
+    long controlExposure();
+
+    /** A common rate, folded bucket by bucket with the share in force. */
+    record Rates(DifferenceConfidenceSequence.State state) implements GuardrailData {
+        public long treatmentExposure() {
+            return state.treatment().count();
+        }
+
+        public long controlExposure() {
+            return state.control().count();
+        }
+    }
+
+    /** A rare event counted on each arm. */
+    record RareEvents(long treatmentExposure, long treatmentEvents, long controlExposure, long controlEvents)
+            implements GuardrailData {
+        public RareEvents {
+            if (treatmentEvents < 0 || controlEvents < 0 || treatmentEvents > treatmentExposure
+                    || controlEvents > controlExposure) {
+                throw new IllegalArgumentException("events must lie between 0 and the exposure on each arm");
+            }
+        }
+    }
+
+    /** Latencies recorded on each arm. */
+    record Latencies(Histogram treatment, Histogram control) implements GuardrailData {
+        public long treatmentExposure() {
+            return treatment.getTotalCount();
+        }
+
+        public long controlExposure() {
+            return control.getTotalCount();
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package io.vigil.guardrail.evaluation;
+
+import io.vigil.guardrail.statistics.ArmComparison;
+import io.vigil.guardrail.statistics.ArmComparison.Judgement;
+import io.vigil.guardrail.statistics.BernoulliConfidenceSequence;
+import io.vigil.guardrail.statistics.DifferenceConfidenceSequence;
+import io.vigil.guardrail.statistics.Interval;
+import io.vigil.guardrail.statistics.MeanConfidenceSequence;
+import io.vigil.guardrail.statistics.QuantileConfidenceSequence;
+
+/**
+ * Judges one guardrail from its data at the level the rollout's error budget grants it.
+ *
+ * <p>A breach (HARMFUL) stands at any exposure: the sequences are valid at every sample size, so harm shown early is
+ * harm. A pass (NON_INFERIOR) needs the guardrail's minimum exposure on both arms as well, so that a cohort with almost
+ * no traffic is never waved through on a wide interval that happens to sit under the margin; below it the judgement
+ * is INCONCLUSIVE and says what is missing.
+ */
+public final class GuardrailEvaluator {
+
+    private final DifferenceConfidenceSequence rates;
+    private final BernoulliConfidenceSequence rareEvents;
+
+    /**
+     * @param plannedDecisions the decisions a guardrail is expected to see by the end of a rollout: tunes where the
+     *        rate sequences are tightest (validity does not depend on it)
+     * @param minimumPerArm the decisions per arm before a rate's asymptotic sequence is used at all
+     */
+    public GuardrailEvaluator(long plannedDecisions, double alpha, long minimumPerArm) {
+        this.rates = new DifferenceConfidenceSequence(MeanConfidenceSequence.tunedFor(plannedDecisions, alpha, 2),
+                minimumPerArm);
+        this.rareEvents = BernoulliConfidenceSequence.uniform();
+    }
+
+    public GuardrailEvidence evaluate(Guardrail g, GuardrailData data, double alpha) {
+        // Java 17: no pattern switch yet; the interface is sealed, so these three branches are all there is.
+        ArmComparison.Result r;
+        double estimate;
+        if (data instanceof GuardrailData.Rates d) {
+            r = ArmComparison.judgeDifference(rates.interval(d.state(), alpha), g.metric().badDirection(), g.margin());
+            estimate = d.state().estimate();
+        } else if (data instanceof GuardrailData.RareEvents d) {
+            Interval t = rareEvents.interval(d.treatmentEvents(), d.treatmentExposure(), alpha / 2);
+            Interval c = rareEvents.interval(d.controlEvents(), d.controlExposure(), alpha / 2);
+            r = ArmComparison.judge(t, c, g.metric().badDirection(), g.margin());
+            estimate = rate(d.treatmentEvents(), d.treatmentExposure()) - rate(d.controlEvents(), d.controlExposure());
+        } else {
+            GuardrailData.Latencies d = (GuardrailData.Latencies) data;
+            double q = g.metric().quantile();
+            QuantileConfidenceSequence qcs = QuantileConfidenceSequence.forQuantile(q);
+            Interval t = qcs.interval(d.treatment(), q, alpha / 2);
+            Interval c = qcs.interval(d.control(), q, alpha / 2);
+            r = ArmComparison.judge(t, c, g.metric().badDirection(), g.margin());
+            estimate = d.treatment().getTotalCount() == 0 || d.control().getTotalCount() == 0 ? 0
+                    : d.treatment().getValueAtPercentile(q * 100) - d.control().getValueAtPercentile(q * 100);
+        }
+        String missing = missing(g, data);
+        Judgement j = r.judgement() == Judgement.NON_INFERIOR && missing != null ? Judgement.INCONCLUSIVE
+                : r.judgement();
+        if (j == Judgement.INCONCLUSIVE && missing == null) {
+            missing = "the interval " + r.harm() + " still straddles the margin " + g.margin();
+        }
+        return new GuardrailEvidence(g, j, estimate, r.harm(), data.treatmentExposure(), data.controlExposure(), alpha,
+                j == Judgement.HARMFUL ? null : missing);
+    }
+
+    private static String missing(Guardrail g, GuardrailData data) {
+        long need = g.minimumExposurePerArm();
+        if (data.treatmentExposure() < need || data.controlExposure() < need) {
+            return "exposure " + data.treatmentExposure() + " (treatment) and " + data.controlExposure()
+                    + " (control) of the " + need + " per arm needed";
+        }
+        return null;
+    }
+
+    private static double rate(long events, long exposure) {
+        return exposure == 0 ? 0 : (double) events / exposure;
+    }
+}

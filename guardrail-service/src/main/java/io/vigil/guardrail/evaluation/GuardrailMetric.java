@@ -1,0 +1,63 @@
+package io.vigil.guardrail.evaluation;
+
+import io.vigil.guardrail.statistics.ArmComparison.Direction;
+
+/**
+ * What a guardrail can watch, and how it is judged. The numerator and denominator of each rate are defined where
+ * decisions and outcomes are aggregated; here each metric says which statistic is valid for it and which direction
+ * hurts customers or the business.
+ */
+public enum GuardrailMetric {
+    /** Approved decisions per decision. */
+    APPROVAL_RATE(Statistic.RATE, Direction.LOWER_IS_WORSE),
+    DECLINE_RATE(Statistic.RATE, Direction.HIGHER_IS_WORSE),
+    STEP_UP_RATE(Statistic.RATE, Direction.HIGHER_IS_WORSE),
+    REVIEW_RATE(Statistic.RATE, Direction.HIGHER_IS_WORSE),
+    /** Completed orders per checkout decided. */
+    CONVERSION(Statistic.RATE, Direction.LOWER_IS_WORSE),
+    /** Passed step-ups per step-up. */
+    STEP_UP_PASS_RATE(Statistic.RATE, Direction.LOWER_IS_WORSE),
+    STEP_UP_ABANDON_RATE(Statistic.RATE, Direction.HIGHER_IS_WORSE),
+    /** Decisions that fell back per decision. */
+    FALLBACK_RATE(Statistic.RATE, Direction.HIGHER_IS_WORSE),
+    /** Fraud among approved payments of matured vintages: rare, judged with an exact sequence on each arm. */
+    INCORRECT_APPROVAL_RATE(Statistic.RARE_RATE, Direction.HIGHER_IS_WORSE),
+    /** Fraud chargebacks per approved payment: rare, exact. */
+    CHARGEBACK_RATE(Statistic.RARE_RATE, Direction.HIGHER_IS_WORSE),
+    /** Score's p99 server time. */
+    SCORE_P99_LATENCY(Statistic.QUANTILE, Direction.HIGHER_IS_WORSE);
+
+    /** Which confidence sequence judges the metric. */
+    public enum Statistic {
+        /** A common rate: the AIPW difference sequence across ramp steps. */
+        RATE,
+        /** A rare event: an exact beta-binomial sequence per arm, never a normal approximation. */
+        RARE_RATE,
+        /** A latency quantile: order-statistic sequences per arm. */
+        QUANTILE
+    }
+
+    private final Statistic statistic;
+    private final Direction badDirection;
+
+    GuardrailMetric(Statistic statistic, Direction badDirection) {
+        this.statistic = statistic;
+        this.badDirection = badDirection;
+    }
+
+    public Statistic statistic() {
+        return statistic;
+    }
+
+    public Direction badDirection() {
+        return badDirection;
+    }
+
+    /** The quantile a QUANTILE metric watches. */
+    public double quantile() {
+        if (statistic != Statistic.QUANTILE) {
+            throw new IllegalStateException(this + " is not a quantile");
+        }
+        return 0.99;
+    }
+}
