@@ -1,0 +1,61 @@
+package io.vigil.guardrail.aggregation;
+
+import java.time.Duration;
+
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.Stores;
+
+import io.vigil.guardrail.aggregation.state.DecisionEntry;
+import io.vigil.guardrail.aggregation.state.PendingOutcomes;
+
+/**
+ * The topology that joins every outcome with the decision it followed, by transaction id, however late either side
+ * arrives: outcomes come minutes (order completed) to months (chargebacks) after their decision, and now and then
+ * before it. It keeps a compact projection of each decision in a changelogged state store (not the event), buffers
+ * outcomes that beat their decision, gives up on them after {@link Settings#joinWait()} of stream time (counted and
+ * sent to the unmatched topic), and counts every outcome once however often it is delivered.
+ *
+ * <p>Both source topics must be keyed by transaction id with the same partition count (they are: vigil.decisions.v1
+ * and vigil.outcomes.v1 are keyed by transaction id), so a transaction's decision and outcomes meet in one task.
+ * Run it with exactly-once processing so the store and the output move together.
+ */
+public final class DecisionOutcomeJoin {
+
+    public static final String DECISIONS_STORE = "decision-projections";
+    public static final String PENDING_STORE = "pending-outcomes";
+    static final String JOINED_SINK = "joined-outcomes";
+    static final String UNMATCHED_SINK = "unmatched-outcomes";
+
+    public record Settings(String decisionsTopic, String outcomesTopic, String joinedTopic, String unmatchedTopic,
+            Duration joinWait, Duration expiryInterval) {
+
+        public Settings {
+            if (joinWait.isNegative() || joinWait.isZero()) {
+                throw new IllegalArgumentException("join wait must be positive, got " + joinWait);
+            }
+            if (expiryInterval.isNegative() || expiryInterval.isZero()) {
+                throw new IllegalArgumentException("expiry interval must be positive, got " + expiryInterval);
+            }
+        }
+    }
+
+    private DecisionOutcomeJoin() {
+    }
+
+    public static Topology topology(Settings s, JoinCounters counters) {
+        Topology t = new Topology();
+        t.addSource("decisions", Serdes.String().deserializer(), Serdes.ByteArray().deserializer(),
+                s.decisionsTopic());
+        t.addSource("outcomes", Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), s.outcomesTopic());
+        t.addProcessor("join", () -> new JoinProcessor(s, counters), "decisions", "outcomes");
+        t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DECISIONS_STORE), Serdes.String(),
+                ProtoSerde.of(DecisionEntry.parser())), "join");
+        t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PENDING_STORE), Serdes.String(),
+                ProtoSerde.of(PendingOutcomes.parser())), "join");
+        t.addSink(JOINED_SINK, s.joinedTopic(), Serdes.String().serializer(), Serdes.ByteArray().serializer(), "join");
+        t.addSink(UNMATCHED_SINK, s.unmatchedTopic(), Serdes.String().serializer(), Serdes.ByteArray().serializer(),
+                "join");
+        return t;
+    }
+}

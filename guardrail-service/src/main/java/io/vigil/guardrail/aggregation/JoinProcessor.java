@@ -1,0 +1,176 @@
+package io.vigil.guardrail.aggregation;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+
+import io.vigil.contracts.events.v1.DecisionMade;
+import io.vigil.contracts.events.v1.OutcomeRecorded;
+import io.vigil.eventing.ProtoTime;
+import io.vigil.guardrail.aggregation.state.DecisionEntry;
+import io.vigil.guardrail.aggregation.state.JoinedOutcome;
+import io.vigil.guardrail.aggregation.state.PendingOutcomes;
+import io.vigil.guardrail.aggregation.state.UnmatchedOutcome;
+
+/** One task's share of {@link DecisionOutcomeJoin}: decisions and outcomes of the same partitions. */
+final class JoinProcessor implements Processor<String, byte[], String, byte[]> {
+
+    private final DecisionOutcomeJoin.Settings settings;
+    private final JoinCounters counters;
+    private ProcessorContext<String, byte[]> context;
+    private KeyValueStore<String, DecisionEntry> decisions;
+    private KeyValueStore<String, PendingOutcomes> pending;
+
+    JoinProcessor(DecisionOutcomeJoin.Settings settings, JoinCounters counters) {
+        this.settings = settings;
+        this.counters = counters;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, byte[]> context) {
+        this.context = context;
+        this.decisions = context.getStateStore(DecisionOutcomeJoin.DECISIONS_STORE);
+        this.pending = context.getStateStore(DecisionOutcomeJoin.PENDING_STORE);
+        // Stream time, not wall time: a replay expires what the real day would have expired, when it would have.
+        context.schedule(settings.expiryInterval(), PunctuationType.STREAM_TIME, this::expire);
+    }
+
+    @Override
+    public void process(Record<String, byte[]> record) {
+        String topic = context.recordMetadata().map(RecordMetadata::topic).orElse("");
+        if (topic.equals(settings.decisionsTopic())) {
+            onDecision(record.value());
+        } else {
+            onOutcome(record.value());
+        }
+    }
+
+    private void onDecision(byte[] value) {
+        DecisionMade d;
+        try {
+            d = DecisionMade.parseFrom(value);
+        } catch (InvalidProtocolBufferException | NullPointerException e) {
+            counters.undecodable().incrementAndGet();
+            return;
+        }
+        String tx = d.getTransactionId();
+        DecisionEntry existing = decisions.get(tx);
+        if (existing != null) {
+            if (existing.getDecision().getDecisionId().equals(d.getDecisionId())) {
+                counters.duplicateDecisions().incrementAndGet();
+            } else {
+                // Two decisions for one transaction: the first one stands, as it does at scoring-service.
+                counters.conflictingDecisions().incrementAndGet();
+            }
+            return;
+        }
+        DecisionEntry entry = DecisionEntry.newBuilder().setDecision(Projections.of(d)).build();
+        PendingOutcomes waiting = pending.get(tx);
+        if (waiting != null) {
+            pending.delete(tx);
+            for (ByteString raw : waiting.getOutcomesList()) {
+                try {
+                    entry = join(tx, entry, OutcomeRecorded.parseFrom(raw));
+                } catch (InvalidProtocolBufferException e) {
+                    counters.undecodable().incrementAndGet();
+                }
+            }
+        }
+        decisions.put(tx, entry);
+    }
+
+    private void onOutcome(byte[] value) {
+        OutcomeRecorded o;
+        try {
+            o = OutcomeRecorded.parseFrom(value);
+        } catch (InvalidProtocolBufferException | NullPointerException e) {
+            counters.undecodable().incrementAndGet();
+            return;
+        }
+        String tx = o.getTransactionId();
+        DecisionEntry entry = decisions.get(tx);
+        if (entry != null) {
+            DecisionEntry after = join(tx, entry, o);
+            if (after != entry) {
+                decisions.put(tx, after);
+            }
+            return;
+        }
+        PendingOutcomes waiting = pending.get(tx);
+        if (waiting != null) {
+            for (ByteString raw : waiting.getOutcomesList()) {
+                if (sameOutcome(raw, o)) {
+                    counters.duplicateOutcomes().incrementAndGet();
+                    return;
+                }
+            }
+        }
+        PendingOutcomes.Builder next = waiting == null
+                ? PendingOutcomes.newBuilder().setFirstSeenStreamTime(context.currentStreamTimeMs())
+                : waiting.toBuilder();
+        pending.put(tx, next.addOutcomes(ByteString.copyFrom(value)).build());
+        counters.bufferedOutcomes().incrementAndGet();
+    }
+
+    /** Emits the joined outcome unless its id was joined before; returns the entry to store. */
+    private DecisionEntry join(String tx, DecisionEntry entry, OutcomeRecorded o) {
+        if (entry.getJoinedOutcomeIdsList().contains(o.getOutcomeId())) {
+            counters.duplicateOutcomes().incrementAndGet();
+            return entry;
+        }
+        long occurred = ProtoTime.toInstant(o.getOccurredAt()).toEpochMilli();
+        JoinedOutcome joined = JoinedOutcome.newBuilder()
+                .setTransactionId(tx)
+                .setDecision(entry.getDecision())
+                .setOutcomeId(o.getOutcomeId())
+                .setOutcomeKind(o.getKindValue())
+                .setOccurredAtMillis(occurred)
+                .setAmountMinor(o.getAmount().getAmountMinor())
+                .setCurrency(o.getAmount().getCurrency())
+                .build();
+        context.forward(new Record<>(tx, joined.toByteArray(), occurred), DecisionOutcomeJoin.JOINED_SINK);
+        counters.joined().incrementAndGet();
+        return entry.toBuilder().addJoinedOutcomeIds(o.getOutcomeId()).build();
+    }
+
+    private static boolean sameOutcome(ByteString raw, OutcomeRecorded o) {
+        try {
+            return OutcomeRecorded.parseFrom(raw).getOutcomeId().equals(o.getOutcomeId());
+        } catch (InvalidProtocolBufferException e) {
+            return false;
+        }
+    }
+
+    private void expire(long streamTime) {
+        long limit = streamTime - settings.joinWait().toMillis();
+        List<KeyValue<String, PendingOutcomes>> expired = new ArrayList<>();
+        try (KeyValueIterator<String, PendingOutcomes> all = pending.all()) {
+            while (all.hasNext()) {
+                KeyValue<String, PendingOutcomes> kv = all.next();
+                if (kv.value.getFirstSeenStreamTime() <= limit) {
+                    expired.add(kv);
+                }
+            }
+        }
+        for (KeyValue<String, PendingOutcomes> kv : expired) {
+            pending.delete(kv.key);
+            for (ByteString raw : kv.value.getOutcomesList()) {
+                UnmatchedOutcome u = UnmatchedOutcome.newBuilder().setTransactionId(kv.key).setOutcome(raw)
+                        .setFirstSeenStreamTime(kv.value.getFirstSeenStreamTime()).build();
+                context.forward(new Record<>(kv.key, u.toByteArray(), streamTime), DecisionOutcomeJoin.UNMATCHED_SINK);
+                counters.unmatched().incrementAndGet();
+            }
+        }
+    }
+}
