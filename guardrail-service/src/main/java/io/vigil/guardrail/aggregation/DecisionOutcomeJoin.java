@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.Stores;
 
 import io.vigil.guardrail.aggregation.state.DecisionEntry;
@@ -40,18 +41,29 @@ public final class DecisionOutcomeJoin {
         }
     }
 
+    /** Which key-value store backs a named store. */
+    @FunctionalInterface
+    public interface StoreKind {
+        KeyValueBytesStoreSupplier supplier(String name);
+    }
+
     private DecisionOutcomeJoin() {
     }
 
-    public static Topology topology(Settings s, JoinCounters counters) {
+    public static Topology topology(Settings s, StreamCounters counters) {
+        return topology(s, counters, Stores::persistentKeyValueStore);
+    }
+
+    /** With the stores' kind chosen: RocksDB in service, in memory where a test drives millions of records. */
+    public static Topology topology(Settings s, StreamCounters counters, StoreKind stores) {
         Topology t = new Topology();
         t.addSource("decisions", Serdes.String().deserializer(), Serdes.ByteArray().deserializer(),
                 s.decisionsTopic());
         t.addSource("outcomes", Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), s.outcomesTopic());
         t.addProcessor("join", () -> new JoinProcessor(s, counters), "decisions", "outcomes");
-        t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DECISIONS_STORE), Serdes.String(),
+        t.addStateStore(Stores.keyValueStoreBuilder(stores.supplier(DECISIONS_STORE), Serdes.String(),
                 ProtoSerde.of(DecisionEntry.parser())), "join");
-        t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PENDING_STORE), Serdes.String(),
+        t.addStateStore(Stores.keyValueStoreBuilder(stores.supplier(PENDING_STORE), Serdes.String(),
                 ProtoSerde.of(PendingOutcomes.parser())), "join");
         t.addSink(JOINED_SINK, s.joinedTopic(), Serdes.String().serializer(), Serdes.ByteArray().serializer(), "join");
         t.addSink(UNMATCHED_SINK, s.unmatchedTopic(), Serdes.String().serializer(), Serdes.ByteArray().serializer(),

@@ -27,12 +27,12 @@ import io.vigil.guardrail.aggregation.state.UnmatchedOutcome;
 final class JoinProcessor implements Processor<String, byte[], String, byte[]> {
 
     private final DecisionOutcomeJoin.Settings settings;
-    private final JoinCounters counters;
+    private final StreamCounters counters;
     private ProcessorContext<String, byte[]> context;
     private KeyValueStore<String, DecisionEntry> decisions;
     private KeyValueStore<String, PendingOutcomes> pending;
 
-    JoinProcessor(DecisionOutcomeJoin.Settings settings, JoinCounters counters) {
+    JoinProcessor(DecisionOutcomeJoin.Settings settings, StreamCounters counters) {
         this.settings = settings;
         this.counters = counters;
     }

@@ -16,7 +16,7 @@ public sealed interface GuardrailData {
 
     long controlExposure();
 
-    /** A common rate, folded bucket by bucket with the share in force. */
+    /** A rate over all decisions, folded bucket by bucket with the share in force. */
     record Rates(DifferenceConfidenceSequence.State state) implements GuardrailData {
         public long treatmentExposure() {
             return state.treatment().count();
@@ -27,10 +27,10 @@ public sealed interface GuardrailData {
         }
     }
 
-    /** A rare event counted on each arm. */
-    record RareEvents(long treatmentExposure, long treatmentEvents, long controlExposure, long controlEvents)
+    /** Events and exposure counted on each arm (rare events, rates conditional on the decision). */
+    record ArmRates(long treatmentExposure, long treatmentEvents, long controlExposure, long controlEvents)
             implements GuardrailData {
-        public RareEvents {
+        public ArmRates {
             if (treatmentEvents < 0 || controlEvents < 0 || treatmentEvents > treatmentExposure
                     || controlEvents > controlExposure) {
                 throw new IllegalArgumentException("events must lie between 0 and the exposure on each arm");

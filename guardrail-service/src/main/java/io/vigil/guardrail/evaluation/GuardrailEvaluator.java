@@ -32,14 +32,14 @@ public final class GuardrailEvaluator {
         this.rareEvents = BernoulliConfidenceSequence.uniform();
     }
 
-    public GuardrailEvidence evaluate(Guardrail g, GuardrailData data, double alpha) {
+    public GuardrailAssessment evaluate(Guardrail g, GuardrailData data, double alpha) {
         // Java 17: no pattern switch yet; the interface is sealed, so these three branches are all there is.
         ArmComparison.Result r;
         double estimate;
         if (data instanceof GuardrailData.Rates d) {
             r = ArmComparison.judgeDifference(rates.interval(d.state(), alpha), g.metric().badDirection(), g.margin());
             estimate = d.state().estimate();
-        } else if (data instanceof GuardrailData.RareEvents d) {
+        } else if (data instanceof GuardrailData.ArmRates d) {
             Interval t = rareEvents.interval(d.treatmentEvents(), d.treatmentExposure(), alpha / 2);
             Interval c = rareEvents.interval(d.controlEvents(), d.controlExposure(), alpha / 2);
             r = ArmComparison.judge(t, c, g.metric().badDirection(), g.margin());
@@ -60,7 +60,7 @@ public final class GuardrailEvaluator {
         if (j == Judgement.INCONCLUSIVE && missing == null) {
             missing = "the interval " + r.harm() + " still straddles the margin " + g.margin();
         }
-        return new GuardrailEvidence(g, j, estimate, r.harm(), data.treatmentExposure(), data.controlExposure(), alpha,
+        return new GuardrailAssessment(g, j, estimate, r.harm(), data.treatmentExposure(), data.controlExposure(), alpha,
                 j == Judgement.HARMFUL ? null : missing);
     }
 

@@ -15,24 +15,27 @@ public enum GuardrailMetric {
     REVIEW_RATE(Statistic.RATE, Direction.HIGHER_IS_WORSE),
     /** Completed orders per checkout decided. */
     CONVERSION(Statistic.RATE, Direction.LOWER_IS_WORSE),
-    /** Passed step-ups per step-up. */
-    STEP_UP_PASS_RATE(Statistic.RATE, Direction.LOWER_IS_WORSE),
-    STEP_UP_ABANDON_RATE(Statistic.RATE, Direction.HIGHER_IS_WORSE),
+    /** Passed step-ups per step-up: conditional on the decision, so judged per arm. */
+    STEP_UP_PASS_RATE(Statistic.PER_ARM_RATE, Direction.LOWER_IS_WORSE),
+    STEP_UP_ABANDON_RATE(Statistic.PER_ARM_RATE, Direction.HIGHER_IS_WORSE),
     /** Decisions that fell back per decision. */
     FALLBACK_RATE(Statistic.RATE, Direction.HIGHER_IS_WORSE),
-    /** Fraud among approved payments of matured vintages: rare, judged with an exact sequence on each arm. */
-    INCORRECT_APPROVAL_RATE(Statistic.RARE_RATE, Direction.HIGHER_IS_WORSE),
+    /** Fraud among approved payments of matured vintages: rare and conditional, judged per arm. */
+    INCORRECT_APPROVAL_RATE(Statistic.PER_ARM_RATE, Direction.HIGHER_IS_WORSE),
     /** Fraud chargebacks per approved payment: rare, exact. */
-    CHARGEBACK_RATE(Statistic.RARE_RATE, Direction.HIGHER_IS_WORSE),
+    CHARGEBACK_RATE(Statistic.PER_ARM_RATE, Direction.HIGHER_IS_WORSE),
     /** Score's p99 server time. */
     SCORE_P99_LATENCY(Statistic.QUANTILE, Direction.HIGHER_IS_WORSE);
 
     /** Which confidence sequence judges the metric. */
     public enum Statistic {
-        /** A common rate: the AIPW difference sequence across ramp steps. */
+        /** A rate over all decisions: the AIPW difference sequence across ramp steps (the share is the assignment rate). */
         RATE,
-        /** A rare event: an exact beta-binomial sequence per arm, never a normal approximation. */
-        RARE_RATE,
+        /**
+         * A rate judged with an exact beta-binomial sequence on each arm: for rare events (never a normal approximation)
+         * and for rates conditional on the decision (step-up pass rate), whose exposure is not assigned at the share.
+         */
+        PER_ARM_RATE,
         /** A latency quantile: order-statistic sequences per arm. */
         QUANTILE
     }

@@ -15,8 +15,8 @@ public final class StepEvaluator {
     }
 
     public static StepVerdict evaluate(boolean minimumDurationElapsed, String sampleRatioMismatch,
-            List<GuardrailEvidence> evidence) {
-        List<GuardrailEvidence> rollbacks = evidence.stream()
+            List<GuardrailAssessment> evidence) {
+        List<GuardrailAssessment> rollbacks = evidence.stream()
                 .filter(e -> e.breached() && e.guardrail().action() == GuardrailAction.ROLLBACK).toList();
         if (!rollbacks.isEmpty()) {
             return new StepVerdict(StepVerdict.Kind.ROLLBACK, "breached: " + describe(rollbacks), evidence);
@@ -24,14 +24,14 @@ public final class StepEvaluator {
         if (sampleRatioMismatch != null) {
             return new StepVerdict(StepVerdict.Kind.HOLD, "sample ratio mismatch: " + sampleRatioMismatch, evidence);
         }
-        List<GuardrailEvidence> alerts = evidence.stream().filter(GuardrailEvidence::breached).toList();
+        List<GuardrailAssessment> alerts = evidence.stream().filter(GuardrailAssessment::breached).toList();
         if (!alerts.isEmpty()) {
             return new StepVerdict(StepVerdict.Kind.HOLD, "breached (alert only): " + describe(alerts), evidence);
         }
         if (!minimumDurationElapsed) {
             return new StepVerdict(StepVerdict.Kind.CONTINUE, "minimum step duration not over", evidence);
         }
-        List<GuardrailEvidence> open = evidence.stream().filter(e -> !e.passed()).toList();
+        List<GuardrailAssessment> open = evidence.stream().filter(e -> !e.passed()).toList();
         if (!open.isEmpty()) {
             return new StepVerdict(StepVerdict.Kind.HOLD, "insufficient evidence: " + open.stream()
                     .map(e -> e.guardrail().name() + " (" + e.missing() + ")").collect(Collectors.joining("; ")),
@@ -41,7 +41,7 @@ public final class StepEvaluator {
                 evidence);
     }
 
-    private static String describe(List<GuardrailEvidence> breaches) {
+    private static String describe(List<GuardrailAssessment> breaches) {
         return breaches.stream().map(e -> String.format("%s (harm %s, margin %s)", e.guardrail().name(), e.harm(),
                 e.guardrail().margin())).collect(Collectors.joining("; "));
     }

@@ -3,7 +3,7 @@ package io.vigil.guardrail.evaluation;
 import java.util.List;
 
 /** The verdict on a rollout's current step, with the reason in words and every guardrail's evidence. */
-public record StepVerdict(Kind kind, String reason, List<GuardrailEvidence> evidence) {
+public record StepVerdict(Kind kind, String reason, List<GuardrailAssessment> evidence) {
 
     public enum Kind {
         /** Keep the step running: nothing breached, and the step's minimum duration has not passed. */

@@ -41,7 +41,7 @@ class DecisionOutcomeJoinTest {
     static final DecisionOutcomeJoin.Settings SETTINGS = new DecisionOutcomeJoin.Settings("decisions", "outcomes",
             "joined", "unmatched", Duration.ofDays(1), Duration.ofMinutes(10));
 
-    JoinCounters counters;
+    StreamCounters counters;
     TopologyTestDriver driver;
     TestInputTopic<String, byte[]> decisions;
     TestInputTopic<String, byte[]> outcomes;
@@ -50,7 +50,7 @@ class DecisionOutcomeJoinTest {
 
     @BeforeEach
     void start() {
-        counters = new JoinCounters();
+        counters = new StreamCounters();
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, "join-test");
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");

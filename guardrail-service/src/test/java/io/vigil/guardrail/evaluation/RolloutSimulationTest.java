@@ -91,7 +91,7 @@ class RolloutSimulationTest {
         GuardrailEvaluator evaluator = new GuardrailEvaluator(100_000, 0.05 / 7, 100);
         Guardrail caYoung = new Guardrail("conversion CA 18-24", GuardrailMetric.CONVERSION,
                 "country=CA & age=18-24", 0.005, GuardrailAction.ROLLBACK, 1_000);
-        GuardrailEvidence e = evaluator.evaluate(caYoung,
+        GuardrailAssessment e = evaluator.evaluate(caYoung,
                 new GuardrailData.Rates(DifferenceConfidenceSequence.State.EMPTY), 0.05 / 7);
         StepVerdict v = StepEvaluator.evaluate(true, null, List.of(e));
         assertEquals(StepVerdict.Kind.HOLD, v.kind());
@@ -119,7 +119,7 @@ class RolloutSimulationTest {
             s = DifferenceConfidenceSequence.add(s,
                     DifferenceConfidenceSequence.Bucket.ofRates(0.5, 1_000, 710, 1_000, 710));
         }
-        GuardrailEvidence e = evaluator.evaluate(GUARDRAILS.get(0), new GuardrailData.Rates(s), 0.05);
+        GuardrailAssessment e = evaluator.evaluate(GUARDRAILS.get(0), new GuardrailData.Rates(s), 0.05);
         assertTrue(e.passed());
         StepVerdict v = StepEvaluator.evaluate(true, "observed 52.0% on the challenger against 50% configured",
                 List.of(e));
@@ -170,16 +170,16 @@ class RolloutSimulationTest {
                         }
                     }
                 }
-                List<GuardrailEvidence> evidence = new ArrayList<>(g);
+                List<GuardrailAssessment> evidence = new ArrayList<>(g);
                 for (int k = 0; k < g; k++) {
                     Guardrail gr = GUARDRAILS.get(k);
                     GuardrailData data;
-                    if (gr.metric().statistic() == GuardrailMetric.Statistic.RARE_RATE) {
+                    if (gr.metric().statistic() == GuardrailMetric.Statistic.PER_ARM_RATE) {
                         rare[0] += nt;
                         rare[1] += et[k];
                         rare[2] += nc;
                         rare[3] += ec[k];
-                        data = new GuardrailData.RareEvents(rare[0], rare[1], rare[2], rare[3]);
+                        data = new GuardrailData.ArmRates(rare[0], rare[1], rare[2], rare[3]);
                     } else {
                         states[k] = DifferenceConfidenceSequence.add(states[k],
                                 DifferenceConfidenceSequence.Bucket.ofRates(share, nt, et[k], nc, ec[k]));

@@ -4,10 +4,10 @@ import io.vigil.guardrail.statistics.ArmComparison.Judgement;
 import io.vigil.guardrail.statistics.Interval;
 
 /**
- * One guardrail's judgement with what it rests on: the harm interval (in the metric's bad direction, its units), the
- * margin, the exposure per arm and, when the judgement cannot pass the guardrail yet, what is missing.
+ * One guardrail's assessment: its judgement and what it rests on, i.e. the harm interval (in the metric's bad
+ * direction and units), the margin, the exposure per arm and, when it cannot pass yet, what is missing.
  */
-public record GuardrailEvidence(Guardrail guardrail, Judgement judgement, double estimate, Interval harm,
+public record GuardrailAssessment(Guardrail guardrail, Judgement judgement, double estimate, Interval harm,
         long treatmentExposure, long controlExposure, double alpha, String missing) {
 
     public boolean breached() {

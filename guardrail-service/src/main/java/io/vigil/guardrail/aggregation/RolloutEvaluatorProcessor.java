@@ -1,0 +1,253 @@
+package io.vigil.guardrail.aggregation;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+
+import io.vigil.contracts.events.v1.GuardrailEvidence;
+import io.vigil.contracts.events.v1.Judgement;
+import io.vigil.contracts.events.v1.VerdictIssued;
+import io.vigil.contracts.events.v1.VerdictKind;
+import io.vigil.eventing.ProtoTime;
+import io.vigil.guardrail.aggregation.state.RolloutBucket;
+import io.vigil.guardrail.aggregation.state.RolloutDelta;
+import io.vigil.guardrail.aggregation.state.RolloutWatch;
+import io.vigil.guardrail.evaluation.Guardrail;
+import io.vigil.guardrail.evaluation.GuardrailAssessment;
+import io.vigil.guardrail.evaluation.GuardrailData;
+import io.vigil.guardrail.evaluation.GuardrailEvaluator;
+import io.vigil.guardrail.evaluation.GuardrailMetric;
+import io.vigil.guardrail.evaluation.StepEvaluator;
+import io.vigil.guardrail.evaluation.StepVerdict;
+import io.vigil.guardrail.statistics.DifferenceConfidenceSequence;
+import io.vigil.guardrail.statistics.ErrorBudget;
+import io.vigil.guardrail.statistics.SampleRatioTest;
+
+/**
+ * Keeps each rollout's minute buckets (the deltas of its decisions and outcomes) and evaluates the rollout every
+ * minute of stream time: folds the settled buckets in event-time order into each guardrail's data, judges it, and
+ * issues the step's verdict. A task evaluates only the rollouts whose buckets it holds, so exactly one instance
+ * speaks for a rollout. Aggregation here, judgement in {@code io.vigil.guardrail.evaluation}: a replay of the topics
+ * refolds the same buckets and issues the same verdicts.
+ */
+final class RolloutEvaluatorProcessor implements Processor<String, byte[], String, byte[]> {
+
+    /** Sample-ratio checks run at this level, apart from the guardrails' budget: a mismatch holds, never rolls back. */
+    static final double SAMPLE_RATIO_ALPHA = 0.001;
+
+    private final StreamCounters counters;
+    private ProcessorContext<String, byte[]> context;
+    private KeyValueStore<String, RolloutBucket> buckets;
+    private ReadOnlyKeyValueStore<String, RolloutWatch> watches;
+
+    RolloutEvaluatorProcessor(StreamCounters counters) {
+        this.counters = counters;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, byte[]> context) {
+        this.context = context;
+        this.buckets = context.getStateStore(GuardrailTopology.BUCKETS_STORE);
+        this.watches = context.getStateStore(GuardrailTopology.ROLLOUTS_STORE);
+        context.schedule(Duration.ofMillis(RolloutDeltaProcessor.BUCKET_MILLIS), PunctuationType.STREAM_TIME,
+                this::evaluateAll);
+    }
+
+    @Override
+    public void process(Record<String, byte[]> record) {
+        RolloutDelta d;
+        try {
+            d = RolloutDelta.parseFrom(record.value());
+        } catch (InvalidProtocolBufferException | NullPointerException e) {
+            counters.undecodable().incrementAndGet();
+            return;
+        }
+        String key = key(d.getRolloutId(), d.getBucketStartMillis());
+        RolloutBucket b = buckets.get(key);
+        RolloutBucket.Builder next = b == null ? RolloutBucket.newBuilder() : b.toBuilder();
+        long touched = d.getExposedMask() | d.getEventMask();
+        for (int g = 0; g < WatchedRollout.MAX_GUARDRAILS; g++) {
+            long bit = 1L << g;
+            if ((touched & bit) == 0) {
+                continue;
+            }
+            while (next.getTreatmentExposureCount() <= g) {
+                next.addTreatmentExposure(0).addTreatmentEvents(0).addControlExposure(0).addControlEvents(0);
+            }
+            int e = (d.getExposedMask() & bit) != 0 ? 1 : 0;
+            int v = (d.getEventMask() & bit) != 0 ? 1 : 0;
+            if (d.getTreatment()) {
+                next.setTreatmentExposure(g, next.getTreatmentExposure(g) + e);
+                next.setTreatmentEvents(g, next.getTreatmentEvents(g) + v);
+            } else {
+                next.setControlExposure(g, next.getControlExposure(g) + e);
+                next.setControlEvents(g, next.getControlEvents(g) + v);
+            }
+        }
+        if (d.getDecision()) {
+            if (d.getTreatment()) {
+                next.setTreatmentDecisions(next.getTreatmentDecisions() + 1);
+            } else {
+                next.setControlDecisions(next.getControlDecisions() + 1);
+            }
+        }
+        buckets.put(key, next.build());
+    }
+
+    /** Bucket keys sort by rollout, then by time: the zero-padded start makes the string order the time order. */
+    static String key(String rolloutId, long bucketStart) {
+        return rolloutId + "|" + String.format("%020d", bucketStart);
+    }
+
+    private void evaluateAll(long streamTime) {
+        List<RolloutWatch> active = new ArrayList<>();
+        try (KeyValueIterator<String, RolloutWatch> all = watches.all()) {
+            while (all.hasNext()) {
+                KeyValue<String, RolloutWatch> kv = all.next();
+                if (kv.value.getActive()) {
+                    active.add(kv.value);
+                }
+            }
+        }
+        for (RolloutWatch w : active) {
+            WatchedRollout rollout;
+            try {
+                rollout = WatchedRollout.of(w);
+            } catch (IllegalArgumentException e) {
+                continue;
+            }
+            VerdictIssued v = evaluate(rollout, streamTime);
+            if (v != null) {
+                context.forward(new Record<>(w.getRolloutId(), v.toByteArray(), ProtoTime.toInstant(v.getEvaluatedAt())
+                        .toEpochMilli()));
+                counters.verdicts().incrementAndGet();
+            }
+        }
+    }
+
+    /** The verdict on the rollout's current step, from the buckets settled by {@code streamTime}; null if none held. */
+    VerdictIssued evaluate(WatchedRollout rollout, long streamTime) {
+        RolloutWatch w = rollout.watch();
+        long limit = streamTime - w.getSettleMillis();
+        List<Guardrail> guardrails = rollout.guardrails();
+        int n = guardrails.size();
+        DifferenceConfidenceSequence.State[] states = new DifferenceConfidenceSequence.State[n];
+        Arrays.fill(states, DifferenceConfidenceSequence.State.EMPTY);
+        long[][] arm = new long[n][4];
+        long stepStart = rollout.stepStart(limit);
+        long treatmentInStep = 0;
+        long controlInStep = 0;
+        boolean any = false;
+        try (KeyValueIterator<String, RolloutBucket> it = buckets.range(key(w.getRolloutId(), rollout.start()),
+                key(w.getRolloutId(), limit - 1))) {
+            while (it.hasNext()) {
+                KeyValue<String, RolloutBucket> kv = it.next();
+                long start = Long.parseLong(kv.key.substring(kv.key.lastIndexOf('|') + 1));
+                if (start + RolloutDeltaProcessor.BUCKET_MILLIS > limit) {
+                    break;
+                }
+                any = true;
+                RolloutBucket b = kv.value;
+                double share = rollout.shareAt(start);
+                for (int g = 0; g < n; g++) {
+                    // Guardrails past the stored arrays had nothing in this bucket.
+                    boolean stored = g < b.getTreatmentExposureCount();
+                    long te = stored ? b.getTreatmentExposure(g) : 0;
+                    long tv = stored ? b.getTreatmentEvents(g) : 0;
+                    long ce = stored ? b.getControlExposure(g) : 0;
+                    long cv = stored ? b.getControlEvents(g) : 0;
+                    if (guardrails.get(g).metric().statistic() == GuardrailMetric.Statistic.RATE) {
+                        states[g] = DifferenceConfidenceSequence.add(states[g],
+                                DifferenceConfidenceSequence.Bucket.ofRates(share, te, tv, ce, cv));
+                    } else {
+                        arm[g][0] += te;
+                        arm[g][1] += tv;
+                        arm[g][2] += ce;
+                        arm[g][3] += cv;
+                    }
+                }
+                if (start >= stepStart) {
+                    treatmentInStep += b.getTreatmentDecisions();
+                    controlInStep += b.getControlDecisions();
+                }
+            }
+        }
+        if (!any) {
+            // Nothing settled for this rollout in this task: another task holds it, or it has not started yet.
+            return null;
+        }
+        ErrorBudget budget = new ErrorBudget(w.getAlpha(), n);
+        GuardrailEvaluator evaluator = new GuardrailEvaluator(Math.max(1, w.getPlannedDecisions()),
+                budget.perGuardrail(), 100);
+        List<GuardrailAssessment> evidence = new ArrayList<>(n);
+        for (int g = 0; g < n; g++) {
+            GuardrailData data = guardrails.get(g).metric().statistic() == GuardrailMetric.Statistic.RATE
+                    ? new GuardrailData.Rates(states[g])
+                    : new GuardrailData.ArmRates(arm[g][0], arm[g][1], arm[g][2], arm[g][3]);
+            evidence.add(evaluator.evaluate(guardrails.get(g), data, budget.perGuardrail()));
+        }
+        double share = rollout.shareAt(limit);
+        String mismatch = null;
+        if (treatmentInStep + controlInStep > 0 && new SampleRatioTest(new double[] {share, 1 - share}, 100)
+                .mismatch(new long[] {treatmentInStep, controlInStep}, SAMPLE_RATIO_ALPHA)) {
+            mismatch = String.format("%d of %d decisions on the treatment (%.2f%%) against %.2f%% configured",
+                    treatmentInStep, treatmentInStep + controlInStep,
+                    100.0 * treatmentInStep / (treatmentInStep + controlInStep), 100 * share);
+        }
+        StepVerdict verdict = StepEvaluator.evaluate(limit - stepStart >= w.getMinimumStepMillis(), mismatch,
+                evidence);
+        return VerdictIssued.newBuilder()
+                .setVerdictId(w.getRolloutId() + "@" + limit)
+                .setKind(kind(verdict.kind()))
+                .setRolloutId(w.getRolloutId())
+                .setEvaluatedAt(ProtoTime.of(Instant.ofEpochMilli(limit)))
+                .setReason(verdict.reason())
+                .setTreatmentShare(share)
+                .addAllEvidence(evidence.stream().map(RolloutEvaluatorProcessor::evidence).toList())
+                .build();
+    }
+
+    private static VerdictKind kind(StepVerdict.Kind k) {
+        return switch (k) {
+            case CONTINUE -> VerdictKind.VERDICT_KIND_CONTINUE;
+            case PROMOTE_STEP -> VerdictKind.VERDICT_KIND_PROMOTE_STEP;
+            case HOLD -> VerdictKind.VERDICT_KIND_HOLD;
+            case ROLLBACK -> VerdictKind.VERDICT_KIND_ROLLBACK;
+        };
+    }
+
+    private static GuardrailEvidence evidence(GuardrailAssessment e) {
+        Judgement j = switch (e.judgement()) {
+            case HARMFUL -> Judgement.JUDGEMENT_HARMFUL;
+            case NON_INFERIOR -> Judgement.JUDGEMENT_NON_INFERIOR;
+            case INCONCLUSIVE -> Judgement.JUDGEMENT_INCONCLUSIVE;
+        };
+        return GuardrailEvidence.newBuilder()
+                .setGuardrail(e.guardrail().name())
+                .setMetric(e.guardrail().metric().name())
+                .setCohort(e.guardrail().cohort())
+                .setJudgement(j)
+                .setEstimate(e.estimate())
+                .setHarmLower(e.harm().lower())
+                .setHarmUpper(e.harm().upper())
+                .setMargin(e.guardrail().margin())
+                .setTreatmentExposure(e.treatmentExposure())
+                .setControlExposure(e.controlExposure())
+                .setAlpha(e.alpha())
+                .setMissing(e.missing() == null ? "" : e.missing())
+                .build();
+    }
+}

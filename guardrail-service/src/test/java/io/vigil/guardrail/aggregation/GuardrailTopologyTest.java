@@ -1,0 +1,228 @@
+package io.vigil.guardrail.aggregation;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.SplittableRandom;
+
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.Stores;
+import org.junit.jupiter.api.Test;
+
+import io.vigil.contracts.events.v1.DecisionAttributes;
+import io.vigil.contracts.events.v1.DecisionMade;
+import io.vigil.contracts.events.v1.GuardrailEvidence;
+import io.vigil.contracts.events.v1.Judgement;
+import io.vigil.contracts.events.v1.OutcomeKind;
+import io.vigil.contracts.events.v1.OutcomeRecorded;
+import io.vigil.contracts.events.v1.VerdictIssued;
+import io.vigil.contracts.events.v1.VerdictKind;
+import io.vigil.contracts.scoring.v1.Arm;
+import io.vigil.contracts.scoring.v1.Decision;
+import io.vigil.eventing.ProtoTime;
+import io.vigil.guardrail.aggregation.state.RolloutWatch;
+import io.vigil.guardrail.aggregation.state.ShareChange;
+import io.vigil.guardrail.aggregation.state.WatchedGuardrail;
+
+/**
+ * The whole streaming half, decisions and outcomes in, verdicts out, with event time under the test's control: seed
+ * 001's launch (the challenger's conversion 69.6% against 71.0%, 10% for an hour, then 50%) must end in a ROLLBACK
+ * issued by the conversion guardrail, and the same input must give the same verdicts.
+ */
+class GuardrailTopologyTest {
+
+    static final Instant T0 = Instant.parse("2026-11-29T00:00:00Z");
+    static final GuardrailTopology.Topics TOPICS = new GuardrailTopology.Topics("decisions", "outcomes", "joined",
+            "unmatched", "rollouts", "deltas", "verdicts");
+
+    @Test
+    void seedOnesLaunchIsRolledBackByTheConversionGuardrail() throws Exception {
+        Run run = new Run();
+        run.watch(seedOneWatch("launch-1"));
+        List<VerdictIssued> verdicts = run.simulate(new SplittableRandom(1), 1_250, 0.696, 0.710, 360);
+        run.close();
+        VerdictIssued rollback = verdicts.stream().filter(v -> v.getKind() == VerdictKind.VERDICT_KIND_ROLLBACK)
+                .findFirst().orElseThrow(() -> new AssertionError("no rollback in " + verdicts.size() + " verdicts"));
+        assertTrue(rollback.getReason().startsWith("breached: conversion"), rollback.getReason());
+        GuardrailEvidence conversion = rollback.getEvidence(0);
+        assertEquals(Judgement.JUDGEMENT_HARMFUL, conversion.getJudgement());
+        assertTrue(conversion.getHarmLower() > 0.005, "harm beyond the 0.5 pp margin: " + conversion);
+        assertTrue(conversion.getEstimate() < 0, "the challenger converts less: " + conversion.getEstimate());
+        long minutes = Duration.between(T0, ProtoTime.toInstant(rollback.getEvaluatedAt())).toMinutes();
+        System.out.printf("topology: seed 001 rolled back at minute %d (share %.2f), %d verdicts before%n", minutes,
+                rollback.getTreatmentShare(), verdicts.indexOf(rollback));
+        assertTrue(verdicts.subList(0, verdicts.indexOf(rollback)).stream()
+                .noneMatch(v -> v.getKind() == VerdictKind.VERDICT_KIND_PROMOTE_STEP), "promoted a harmful challenger");
+    }
+
+    @Test
+    void equalArmsAreNotRolledBackAndACohortWithNoTrafficHolds() throws Exception {
+        Run run = new Run();
+        run.watch(seedOneWatch("aa-1").toBuilder()
+                .addGuardrails(WatchedGuardrail.newBuilder().setName("conversion ZZ").setMetric("CONVERSION")
+                        .setCohort("country=ZZ").setMargin(0.005).setAction("ROLLBACK")
+                        .setMinimumExposurePerArm(1_000))
+                .build());
+        List<VerdictIssued> verdicts = run.simulate(new SplittableRandom(2), 600, 0.710, 0.710, 120);
+        run.close();
+        assertFalse(verdicts.isEmpty());
+        assertTrue(verdicts.stream().noneMatch(v -> v.getKind() == VerdictKind.VERDICT_KIND_ROLLBACK));
+        VerdictIssued last = verdicts.get(verdicts.size() - 1);
+        assertEquals(VerdictKind.VERDICT_KIND_HOLD, last.getKind());
+        assertTrue(last.getReason().contains("conversion ZZ (exposure 0 (treatment) and 0 (control)"),
+                last.getReason());
+    }
+
+    @Test
+    void theSameTopicsGiveTheSameVerdicts() throws Exception {
+        List<byte[]> first = replay();
+        List<byte[]> second = replay();
+        assertEquals(first.size(), second.size());
+        for (int i = 0; i < first.size(); i++) {
+            assertArrayEquals(first.get(i), second.get(i), "verdict " + i);
+        }
+    }
+
+    @Test
+    void aWatchThatCannotBeReadIsCountedAndIssuesNothing() throws Exception {
+        Run run = new Run();
+        run.watch(seedOneWatch("bad-1").toBuilder().setGuardrails(0,
+                WatchedGuardrail.newBuilder().setName("x").setMetric("CONVERSION").setCohort("countri=CA")
+                        .setAction("ROLLBACK").setMinimumExposurePerArm(10)).build());
+        List<VerdictIssued> verdicts = run.simulate(new SplittableRandom(3), 100, 0.7, 0.7, 20);
+        run.close();
+        assertTrue(verdicts.isEmpty());
+        assertEquals(1, run.counters.invalidWatches().get());
+    }
+
+    private List<byte[]> replay() throws Exception {
+        Run run = new Run();
+        run.watch(seedOneWatch("replay-1"));
+        List<byte[]> out = new ArrayList<>();
+        for (VerdictIssued v : run.simulate(new SplittableRandom(4), 300, 0.696, 0.710, 60)) {
+            out.add(v.toByteArray());
+        }
+        run.close();
+        return out;
+    }
+
+    static RolloutWatch seedOneWatch(String id) {
+        return RolloutWatch.newBuilder()
+                .setRolloutId(id)
+                .setTreatmentModelVersion("challenger-v2")
+                .setActive(true)
+                .addShares(ShareChange.newBuilder().setFromMillis(T0.toEpochMilli()).setShare(0.10))
+                .addShares(ShareChange.newBuilder().setFromMillis(T0.plus(Duration.ofHours(1)).toEpochMilli())
+                        .setShare(0.50))
+                .addGuardrails(WatchedGuardrail.newBuilder().setName("conversion").setMetric("CONVERSION")
+                        .setMargin(0.005).setAction("ROLLBACK").setMinimumExposurePerArm(2_000))
+                .addGuardrails(WatchedGuardrail.newBuilder().setName("decline").setMetric("DECLINE_RATE")
+                        .setMargin(0.005).setAction("ROLLBACK").setMinimumExposurePerArm(2_000))
+                .setAlpha(0.05)
+                .setMinimumStepMillis(Duration.ofMinutes(30).toMillis())
+                .setSettleMillis(Duration.ofMinutes(5).toMillis())
+                .setPlannedDecisions(200_000)
+                .build();
+    }
+
+    /** A TopologyTestDriver over the whole topology, fed minute by minute. */
+    static final class Run {
+        final StreamCounters counters = new StreamCounters();
+        final TopologyTestDriver driver;
+        final TestInputTopic<String, byte[]> decisions;
+        final TestInputTopic<String, byte[]> outcomes;
+        final TestInputTopic<String, byte[]> rollouts;
+        final TestOutputTopic<String, byte[]> verdicts;
+
+        Run() {
+            Properties p = new Properties();
+            p.put(StreamsConfig.APPLICATION_ID_CONFIG, "guardrail-topology-test");
+            p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+            // In-memory stores: the driver commits (and RocksDB would flush) after every record.
+            driver = new TopologyTestDriver(GuardrailTopology.build(TOPICS, Duration.ofDays(1), counters,
+                    Stores::inMemoryKeyValueStore), p);
+            decisions = driver.createInputTopic("decisions", Serdes.String().serializer(),
+                    Serdes.ByteArray().serializer());
+            outcomes = driver.createInputTopic("outcomes", Serdes.String().serializer(),
+                    Serdes.ByteArray().serializer());
+            rollouts = driver.createInputTopic("rollouts", Serdes.String().serializer(),
+                    Serdes.ByteArray().serializer());
+            verdicts = driver.createOutputTopic("verdicts", Serdes.String().deserializer(),
+                    Serdes.ByteArray().deserializer());
+        }
+
+        void watch(RolloutWatch w) {
+            rollouts.pipeInput(w.getRolloutId(), w.toByteArray(), T0);
+        }
+
+        /**
+         * {@code perMinute} decisions a minute for {@code minutes}; each goes to the challenger with the watch's share
+         * (10% for the first hour, then 50%), is approved, and completes an order two minutes later with its arm's
+         * conversion rate. Stops at the first ROLLBACK.
+         */
+        List<VerdictIssued> simulate(SplittableRandom rnd, int perMinute, double challengerConversion,
+                double championConversion, int minutes) throws Exception {
+            List<VerdictIssued> out = new ArrayList<>();
+            List<String[]> due = new ArrayList<>();
+            long tx = 0;
+            for (int m = 0; m < minutes; m++) {
+                Instant minute = T0.plus(Duration.ofMinutes(m));
+                double share = m < 60 ? 0.10 : 0.50;
+                List<String[]> next = new ArrayList<>();
+                for (int i = 0; i < perMinute; i++) {
+                    String id = "tx-" + tx++;
+                    Instant at = minute.plusMillis(i * 60_000L / perMinute);
+                    boolean challenger = rnd.nextDouble() < share;
+                    decisions.pipeInput(id, decision(id, challenger, at).toByteArray(), at);
+                    if (rnd.nextDouble() < (challenger ? challengerConversion : championConversion)) {
+                        next.add(new String[] {id, Long.toString(at.plusSeconds(120).toEpochMilli())});
+                    }
+                }
+                for (String[] o : due) {
+                    Instant at = Instant.ofEpochMilli(Long.parseLong(o[1]));
+                    outcomes.pipeInput(o[0], outcome(o[0], at).toByteArray(), at);
+                }
+                due = next;
+                while (!verdicts.isEmpty()) {
+                    VerdictIssued v = VerdictIssued.parseFrom(verdicts.readValue());
+                    out.add(v);
+                    if (v.getKind() == VerdictKind.VERDICT_KIND_ROLLBACK) {
+                        return out;
+                    }
+                }
+            }
+            return out;
+        }
+
+        void close() {
+            driver.close();
+        }
+
+        static DecisionMade decision(String tx, boolean challenger, Instant at) {
+            return DecisionMade.newBuilder().setDecisionId("d-" + tx).setTransactionId(tx).setAccountId("a-" + tx)
+                    .setDecidedAt(ProtoTime.of(at)).setPaymentCreatedAt(ProtoTime.of(at))
+                    .setDecision(Decision.DECISION_APPROVE)
+                    .setArm(challenger ? Arm.ARM_CHALLENGER : Arm.ARM_CHAMPION)
+                    .setModelVersion(challenger ? "challenger-v2" : "champion-v1").setPolicyVersion("p-1")
+                    .setAttributes(DecisionAttributes.newBuilder().setCountry("CA").setCustomerAgeBand("18-24"))
+                    .build();
+        }
+
+        static OutcomeRecorded outcome(String tx, Instant at) {
+            return OutcomeRecorded.newBuilder().setOutcomeId("o-" + tx).setTransactionId(tx).setAccountId("a-" + tx)
+                    .setOccurredAt(ProtoTime.of(at)).setKind(OutcomeKind.OUTCOME_KIND_ORDER_COMPLETED)
+                    .setProducer("test").build();
+        }
+    }
+}
