@@ -91,7 +91,8 @@ public final class SimulateCommand implements Callable<Integer> {
 
     public static void main(String[] args) {
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
-        System.exit(new CommandLine(new SimulateCommand()).execute(args));
+        // bin/vigil passes defaults first (--kafka, --progress); a user's own value later on the line wins.
+        System.exit(new CommandLine(new SimulateCommand()).setOverwrittenOptionsAllowed(true).execute(args));
     }
 
     @Override
