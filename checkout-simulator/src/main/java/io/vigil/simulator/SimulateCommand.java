@@ -152,8 +152,9 @@ public final class SimulateCommand implements Callable<Integer> {
         row(out, "Score latency", String.format("p50 %.2f ms, p99 %.2f ms (client side)", s.latencyP50Millis(),
                 s.latencyP99Millis()));
         row(out, "late sends", "max " + s.maxSendLagMillis() + " ms behind schedule");
-        row(out, "features seeded", s.featuresApplied() + " applied, " + s.featuresRejected() + " rejected, "
-                + s.featureCallsFailed() + " failed calls");
+        row(out, "features seeded", s.featureUpdatesApplied() + " updates applied; " + s.featureValuesFlagged()
+                + " values flagged, " + s.featureValuesRejected() + " rejected; " + s.featureCallsFailed()
+                + " failed calls");
         var o = s.outcomes();
         row(out, "outcome events", o.sent() + " sent of " + s.outcomesPlanned() + " planned; " + o.delayed()
                 + " delayed (retried), " + o.dropped() + " dropped (buffer full), " + o.undelivered()

@@ -42,10 +42,12 @@ public final class FeatureSeeder {
     private final URI batchUri;
     private final String runId;
 
-    /** Counts across the run: updates the service accepted or flagged, and the ones it rejected or never got. */
-    private long applied;
-    private long rejected;
-    private long failedCalls;
+    // Counts across the run, written by the one seeding thread and read at the end: updates applied; values flagged
+    // (stored but marked, e.g. a sentinel) and rejected (quarantined) by feature-service; calls that failed outright.
+    private volatile long applied;
+    private volatile long flagged;
+    private volatile long rejected;
+    private volatile long failedCalls;
 
     public FeatureSeeder(String featureServiceUrl, String runId) {
         this.batchUri = URI.create(featureServiceUrl.replaceAll("/$", "") + "/features/batch");
@@ -134,15 +136,14 @@ public final class FeatureSeeder {
                     HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() != 200) {
                 failedCalls++;
-                rejected += batch.path("updates").size();
                 return;
             }
             JsonNode body = json.readTree(r.body());
-            applied += body.path("accepted").asLong() + body.path("flagged").asLong();
+            applied += body.path("applied").asLong();
+            flagged += body.path("flagged").asLong();
             rejected += body.path("rejected").asLong();
         } catch (IOException e) {
             failedCalls++;
-            rejected += batch.path("updates").size();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -150,6 +151,10 @@ public final class FeatureSeeder {
 
     public long applied() {
         return applied;
+    }
+
+    public long flagged() {
+        return flagged;
     }
 
     public long rejected() {

@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -103,6 +105,13 @@ public final class Simulation {
         ConcurrentLinkedQueue<Answer> answers = new ConcurrentLinkedQueue<>();
         AtomicInteger inFlight = new AtomicInteger();
         ArrayDeque<SimulatedPayment> due = new ArrayDeque<>();
+        ConcurrentLinkedQueue<List<SimulatedPayment>> seeded = new ConcurrentLinkedQueue<>();
+        AtomicInteger seeding = new AtomicInteger();
+        ExecutorService seederThread = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "feature-seeder");
+            t.setDaemon(true);
+            return t;
+        });
         Histogram latency = new Histogram(60_000_000_000L, 3);
         Map<String, Long> decisions = new TreeMap<>();
         Map<String, Long> fallbacks = new TreeMap<>();
@@ -117,6 +126,8 @@ public final class Simulation {
                 config.seed(), "rate_per_wall_second", config.rate(), "speed", config.speed(), "duration",
                 config.duration().toString(), "end", end.toString(), "deadline_ms", config.deadline().toMillis(),
                 "seed_reference", config.scenario().seed()));
+        Duration answerGrace = Duration.ofNanos((long) ((config.deadline().toNanos() + LOOKAHEAD_NANOS + 5_000_000_000L)
+                * config.speed()));
         long wallStart = System.nanoTime();
         SimulatedClock clock = new SimulatedClock(start, config.speed(), wallStart);
         Instant nextArrival = profile.next(start, meanPerSimSecond, config.scenario().worldAt(Duration.ZERO)
@@ -140,17 +151,26 @@ public final class Simulation {
                 progress.note("scenario change at +" + c.at() + (c.note().isEmpty() ? "" : ": " + c.note())
                         + (result.equals("ok") ? "" : " (" + result + ")"));
             }
-            // Generate and seed the payments due within the look-ahead.
-            if (nextArrival.isBefore(end) && clock.wallNanosAt(nextArrival) <= wall + LOOKAHEAD_NANOS) {
+            // Generate the payments of the next look-ahead in one block once half of it is used up, and seed their
+            // features on the seeding thread; a block becomes due only once its features are in.
+            if (nextArrival.isBefore(end) && clock.wallNanosAt(nextArrival) <= wall + LOOKAHEAD_NANOS / 2) {
                 List<SimulatedPayment> block = new ArrayList<>();
                 while (nextArrival.isBefore(end) && clock.wallNanosAt(nextArrival) <= wall + LOOKAHEAD_NANOS
-                        && block.size() < 2000) {
+                        && block.size() < 4000) {
                     World w = config.scenario().worldAt(Duration.between(start, nextArrival));
                     block.add(factory.create(row++, nextArrival, w));
                     nextArrival = profile.next(nextArrival, meanPerSimSecond, w.trafficMultiplier(), arrivals);
                 }
-                seeder.seed(block, Instant.now());
-                due.addAll(block);
+                seeding.incrementAndGet();
+                seederThread.execute(() -> {
+                    seeder.seed(block, Instant.now());
+                    seeded.add(block);
+                    seeding.decrementAndGet();
+                });
+            }
+            List<SimulatedPayment> ready;
+            while ((ready = seeded.poll()) != null) {
+                due.addAll(ready);
             }
             // Call Score for every payment whose time has come.
             while (!due.isEmpty() && clock.wallNanosAt(due.peekFirst().createdAt()) <= System.nanoTime()
@@ -211,17 +231,18 @@ public final class Simulation {
             for (OutcomeRecorded o : schedule.due(simNow.isAfter(end) ? end : simNow)) {
                 buffer.offer(o);
             }
-            windows.flush(simNow, truth);
+            // A window is written once no payment of it can still be waiting for its answer.
+            windows.flush(simNow.minus(answerGrace), truth);
             progress.update(simNow, decisions, fallbacks, errors, buffer.counts(), maxLagNanos);
-            if (!nextArrival.isBefore(end) && due.isEmpty() && inFlight.get() == 0 && answers.isEmpty()) {
+            if (!nextArrival.isBefore(end) && seeding.get() == 0 && seeded.isEmpty() && due.isEmpty()
+                    && inFlight.get() == 0 && answers.isEmpty()) {
                 break;
             }
             long nextDue = due.isEmpty() ? System.nanoTime() + 2_000_000L : clock.wallNanosAt(due.peekFirst().createdAt());
-            long pause = Math.min(2_000_000L, nextDue - System.nanoTime());
-            if (pause > 0) {
-                LockSupport.parkNanos(pause);
-            }
+            // At most 2 ms; at least 0.1 ms, so a loop held back by the in-flight limit does not spin.
+            LockSupport.parkNanos(Math.max(100_000L, Math.min(2_000_000L, nextDue - System.nanoTime())));
         }
+        seederThread.shutdown();
         // The run is over in simulated time: what is due by its end leaves now; later outcomes only with --labels-now.
         for (OutcomeRecorded o : schedule.due(end)) {
             buffer.offer(o);
@@ -240,7 +261,7 @@ public final class Simulation {
         progress.finish();
         double wallSeconds = wallNanos / 1e9;
         Summary s = new Summary(row, decisions, fallbacks, errors, planned, beyond, buffer.counts(), seeder.applied(),
-                seeder.rejected(), seeder.failedCalls(), wallSeconds, row / wallSeconds,
+                seeder.flagged(), seeder.rejected(), seeder.failedCalls(), wallSeconds, row / wallSeconds,
                 config.duration().toNanos() / (double) wallNanos, maxLagNanos / 1_000_000,
                 latency.getValueAtPercentile(50) / 1e6, latency.getValueAtPercentile(99) / 1e6,
                 pauser == null ? 0 : pauser.pauses());

@@ -16,7 +16,7 @@ import io.vigil.simulator.publish.OutcomeBuffer;
  */
 public record Summary(long payments, Map<String, Long> decisions, Map<String, Long> fallbacks,
         Map<String, Long> errors, long outcomesPlanned, long outcomesBeyondEnd, OutcomeBuffer.Counts outcomes,
-        long featuresApplied, long featuresRejected, long featureCallsFailed, double wallSeconds, double paymentsPerSecond,
+        long featureUpdatesApplied, long featureValuesFlagged, long featureValuesRejected, long featureCallsFailed, double wallSeconds, double paymentsPerSecond,
         double simulatedSpeed, long maxSendLagMillis, double latencyP50Millis, double latencyP99Millis,
         long featurePauses) {
 }
