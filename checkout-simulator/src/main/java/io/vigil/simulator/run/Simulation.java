@@ -126,8 +126,6 @@ public final class Simulation {
                 config.seed(), "rate_per_wall_second", config.rate(), "speed", config.speed(), "duration",
                 config.duration().toString(), "end", end.toString(), "deadline_ms", config.deadline().toMillis(),
                 "seed_reference", config.scenario().seed()));
-        Duration answerGrace = Duration.ofNanos((long) ((config.deadline().toNanos() + LOOKAHEAD_NANOS + 5_000_000_000L)
-                * config.speed()));
         long wallStart = System.nanoTime();
         SimulatedClock clock = new SimulatedClock(start, config.speed(), wallStart);
         Instant nextArrival = profile.next(start, meanPerSimSecond, config.scenario().worldAt(Duration.ZERO)
@@ -158,7 +156,9 @@ public final class Simulation {
                 while (nextArrival.isBefore(end) && clock.wallNanosAt(nextArrival) <= wall + LOOKAHEAD_NANOS
                         && block.size() < 4000) {
                     World w = config.scenario().worldAt(Duration.between(start, nextArrival));
-                    block.add(factory.create(row++, nextArrival, w));
+                    SimulatedPayment p = factory.create(row++, nextArrival, w);
+                    windows.expect(p);
+                    block.add(p);
                     nextArrival = profile.next(nextArrival, meanPerSimSecond, w.trafficMultiplier(), arrivals);
                 }
                 seeding.incrementAndGet();
@@ -231,8 +231,7 @@ public final class Simulation {
             for (OutcomeRecorded o : schedule.due(simNow.isAfter(end) ? end : simNow)) {
                 buffer.offer(o);
             }
-            // A window is written once no payment of it can still be waiting for its answer.
-            windows.flush(simNow.minus(answerGrace), truth);
+            windows.flush(nextArrival, truth);
             progress.update(simNow, decisions, fallbacks, errors, buffer.counts(), maxLagNanos);
             if (!nextArrival.isBefore(end) && seeding.get() == 0 && seeded.isEmpty() && due.isEmpty()
                     && inFlight.get() == 0 && answers.isEmpty()) {

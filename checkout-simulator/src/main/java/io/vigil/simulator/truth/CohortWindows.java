@@ -38,14 +38,27 @@ public final class CohortWindows {
     private final Instant start;
     private final Duration window;
     private final TreeMap<Long, Map<String, Counts>> windows = new TreeMap<>();
+    /** Payments generated but not answered yet, per window: a window is written only once all of its are in. */
+    private final TreeMap<Long, Integer> outstanding = new TreeMap<>();
 
     public CohortWindows(Instant start, Duration window) {
         this.start = start;
         this.window = window;
     }
 
+    /** A payment was generated: its window waits for its answer. */
+    public void expect(SimulatedPayment p) {
+        outstanding.merge(index(p), 1, Integer::sum);
+    }
+
+    private long index(SimulatedPayment p) {
+        return Duration.between(start, p.createdAt()).toNanos() / window.toNanos();
+    }
+
+    /** The checkout acted on {@code decision} for {@code p} (after {@link #expect}). */
     public void add(SimulatedPayment p, Decision decision) {
-        long index = Duration.between(start, p.createdAt()).toNanos() / window.toNanos();
+        long index = index(p);
+        outstanding.computeIfPresent(index, (k, n) -> n <= 1 ? null : n - 1);
         Map<String, Counts> cohorts = windows.computeIfAbsent(index, i -> new TreeMap<>());
         for (String key : new String[] {"all", "country=" + p.country() + ",customer_age_band=" + p.ageBand(),
                 "channel=" + p.channel(), "login_method=" + p.loginMethod()}) {
@@ -69,13 +82,17 @@ public final class CohortWindows {
         }
     }
 
-    /** Writes and forgets every window that ends at or before {@code now} (all of them when now is null). */
-    public void flush(Instant now, TruthFile truth) {
+    /**
+     * Writes and forgets every window that is complete: it ends at or before {@code generatedUntil} (every payment
+     * of it has been generated) and none of its payments still waits for an answer. Null: everything, at the end.
+     */
+    public void flush(Instant generatedUntil, TruthFile truth) {
         while (!windows.isEmpty()) {
             long index = windows.firstKey();
             Instant from = start.plus(window.multipliedBy(index));
             Instant to = from.plus(window);
-            if (now != null && to.isAfter(now)) {
+            if (generatedUntil != null && (to.isAfter(generatedUntil)
+                    || (!outstanding.isEmpty() && outstanding.firstKey() <= index))) {
                 return;
             }
             for (Map.Entry<String, Counts> e : windows.pollFirstEntry().getValue().entrySet()) {

@@ -57,6 +57,15 @@ public final class TruthFile implements AutoCloseable {
         write(n);
     }
 
+    /** Pushes what was written to the file (tests read it back mid-run). */
+    void flushForTest() {
+        try {
+            out.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     @Override
     public void close() {
         try {

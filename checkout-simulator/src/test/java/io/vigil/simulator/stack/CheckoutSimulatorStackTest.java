@@ -124,12 +124,17 @@ class CheckoutSimulatorStackTest {
         Map<String, JsonNode> payments = new HashMap<>();
         List<JsonNode> changes = new ArrayList<>();
         int windows = 0;
+        Set<String> windowKeys = new HashSet<>();
         for (String line : Files.readAllLines(truthFile)) {
             JsonNode n = json.readTree(line);
             switch (n.get("type").asText()) {
                 case "payment" -> payments.put(n.get("transaction_id").asText(), n);
                 case "change" -> changes.add(n);
-                case "window" -> windows++;
+                case "window" -> {
+                    windows++;
+                    assertTrue(windowKeys.add(n.get("time").asText() + " " + n.get("cohort").asText()),
+                            "each cohort's window is written once: " + n);
+                }
                 default -> {
                 }
             }
