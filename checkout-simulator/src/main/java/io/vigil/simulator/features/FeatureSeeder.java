@@ -3,6 +3,7 @@ package io.vigil.simulator.features;
 import static io.vigil.riskmodel.catalog.PaymentFeature.*;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -42,7 +44,7 @@ public final class FeatureSeeder {
     private final URI batchUri;
     private final String runId;
 
-    // Counts across the run, written by the one seeding thread and read at the end: updates applied; values flagged
+    // Counts across the run, written under this object's lock and read at the end: updates applied; values flagged
     // (stored but marked, e.g. a sentinel) and rejected (quarantined) by feature-service; calls that failed outright.
     private volatile long applied;
     private volatile long flagged;
@@ -54,17 +56,23 @@ public final class FeatureSeeder {
         this.runId = runId;
     }
 
-    /** Posts the stored features of {@code payments}; failures are counted, never thrown (the payment goes on). */
+    /**
+     * Posts the stored features of {@code payments}, the producers' batches side by side (each call's latency is
+     * mostly feature-service's database commit, so one after another would cap the rate); returns when all are in.
+     * Failures are counted, never thrown (the payment goes on, its features missing).
+     */
     public void seed(List<SimulatedPayment> payments, Instant wallNow) {
         Map<String, List<ObjectNode>> byProducer = updates(payments, wallNow);
+        List<CompletableFuture<Void>> calls = new ArrayList<>();
         for (Map.Entry<String, List<ObjectNode>> e : byProducer.entrySet()) {
             List<ObjectNode> all = e.getValue();
             for (int from = 0; from < all.size(); from += BATCH) {
                 ObjectNode batch = json.createObjectNode().put("producer", e.getKey());
                 batch.putArray("updates").addAll(all.subList(from, Math.min(all.size(), from + BATCH)));
-                post(batch);
+                calls.add(post(batch));
             }
         }
+        CompletableFuture.allOf(calls.toArray(new CompletableFuture[0])).join();
     }
 
     /** The updates for {@code payments}, by producer (package-private for tests). */
@@ -128,25 +136,32 @@ public final class FeatureSeeder {
         return u;
     }
 
-    private void post(ObjectNode batch) {
+    private CompletableFuture<Void> post(ObjectNode batch) {
+        HttpRequest request;
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(batchUri).timeout(Duration.ofSeconds(30))
+            request = HttpRequest.newBuilder(batchUri).timeout(Duration.ofSeconds(30))
                     .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(batch))).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() != 200) {
-                failedCalls++;
-                return;
-            }
-            JsonNode body = json.readTree(r.body());
-            applied += body.path("applied").asLong();
-            flagged += body.path("flagged").asLong();
-            rejected += body.path("rejected").asLong();
+                    .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(batch))).build();
         } catch (IOException e) {
-            failedCalls++;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            throw new UncheckedIOException(e);
         }
+        return http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).handle((r, failure) -> {
+            synchronized (this) {
+                if (failure != null || r.statusCode() != 200) {
+                    failedCalls++;
+                    return null;
+                }
+                try {
+                    JsonNode body = json.readTree(r.body());
+                    applied += body.path("applied").asLong();
+                    flagged += body.path("flagged").asLong();
+                    rejected += body.path("rejected").asLong();
+                } catch (IOException e) {
+                    failedCalls++;
+                }
+                return null;
+            }
+        });
     }
 
     public long applied() {

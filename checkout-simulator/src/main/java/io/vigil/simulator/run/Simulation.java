@@ -54,7 +54,7 @@ import io.vigil.simulator.truth.TruthFile;
 public final class Simulation {
 
     /** Payments are generated and their features seeded this far ahead of their wall-clock due time. */
-    private static final long LOOKAHEAD_NANOS = 500_000_000L;
+    private static final long LOOKAHEAD_NANOS = 1_000_000_000L;
     /** Score calls in flight at most; beyond it the simulator falls behind its schedule and says so (lag). */
     private static final int MAX_IN_FLIGHT = 256;
     /** The checkout's own answer when Score fails or misses the deadline: challenge the customer. */
