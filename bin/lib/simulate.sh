@@ -12,8 +12,14 @@ MODULE=checkout-simulator
 JAR_GLOB="$MODULE/target/vigil-checkout-simulator-*.jar"
 CLASSPATH_FILE="$MODULE/target/simulator.classpath"
 
-# shellcheck disable=SC2086
-if ! ls $JAR_GLOB > /dev/null 2>&1 || [[ ! -s $CLASSPATH_FILE ]]; then
+stale() { # no jar, no classpath, or sources newer than the jar
+  local jar
+  # shellcheck disable=SC2086
+  jar=$(ls $JAR_GLOB 2> /dev/null | head -1)
+  [[ -z $jar || ! -s $CLASSPATH_FILE ]] && return 0
+  [[ -n $(find "$MODULE/src/main" "$MODULE/pom.xml" -newer "$jar" -print -quit) ]]
+}
+if stale; then
   mkdir -p "$LOGS"
   echo "vigil: building the checkout simulator (log $LOGS/simulator-build.log)..." >&2
   ./mvnw -B -q -pl "$MODULE" -am package -DskipTests > "$LOGS/simulator-build.log" 2>&1 \
