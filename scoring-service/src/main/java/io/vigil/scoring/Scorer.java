@@ -28,6 +28,7 @@ import io.vigil.scoring.decisions.DecisionStore;
 import io.vigil.scoring.decisions.RequestFingerprint;
 import io.vigil.scoring.decisions.StoredDecision;
 import io.vigil.scoring.events.DecisionPublisher;
+import io.vigil.scoring.events.DecisionSlices;
 import io.vigil.scoring.fallback.FallbackRule;
 import io.vigil.scoring.features.FeatureDeriver;
 import io.vigil.scoring.features.FeatureFetch;
@@ -263,17 +264,22 @@ public class Scorer {
         ScoreResponse resp = o.response();
         metrics.decision(resp.getDecision(), resp.getArm(), resp.getCohort(), resp.getFallbackCause());
         metrics.total(resp.getServerTimeUs() * 1000);
-        publisher.publish(event(r, o), Instant.now());
+        Instant decidedAt = Instant.now();
+        // The record's event time is the payment's own time when the checkout sent one: consumers window by it, so a
+        // replayed day (the checkout simulator) lands in the windows the real day would.
+        Instant eventTime = r.hasCreatedAt() ? ProtoTime.toInstant(r.getCreatedAt()) : decidedAt;
+        publisher.publish(event(r, o, decidedAt), eventTime);
         return resp;
     }
 
-    private static DecisionMade event(ScoreRequest r, Outcome o) {
+    private static DecisionMade event(ScoreRequest r, Outcome o, Instant decidedAt) {
         ScoreResponse resp = o.response();
         DecisionMade.Builder e = o.event()
                 .setDecisionId(resp.getDecisionId())
                 .setTransactionId(r.getTransactionId())
                 .setAccountId(r.getAccountId())
-                .setDecidedAt(ProtoTime.of(Instant.now()))
+                .setDecidedAt(ProtoTime.of(decidedAt))
+                .setAttributes(DecisionSlices.of(r, o.features()))
                 .setDecision(resp.getDecision())
                 .setScore(resp.getScore())
                 .setArm(resp.getArm())
@@ -285,6 +291,9 @@ public class Scorer {
                 .addAllFeatureIssues(resp.getFeatureIssuesList())
                 .addAllReasons(resp.getReasonsList())
                 .setFeatureContract(FeatureCatalog.CONTRACT_VERSION);
+        if (r.hasCreatedAt()) {
+            e.setPaymentCreatedAt(r.getCreatedAt());
+        }
         float[] x = o.features().values();
         PaymentFeature[] all = PaymentFeature.values();
         for (int i = 0; i < x.length; i++) {

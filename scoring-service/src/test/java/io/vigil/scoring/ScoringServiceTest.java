@@ -372,11 +372,21 @@ class ScoringServiceTest {
     @Order(9)
     void shouldPublishEveryDecisionAsACloudEvent() throws Exception {
         account("acct-event", FakeFeatureStore.ok("prior_chargebacks", 2L));
-        ScoreRequest req = request("acct-event", 200_00).build();
+        // A replayed payment from a simulated day long past: the event is stamped with the payment's time.
+        com.google.protobuf.Timestamp paid = com.google.protobuf.Timestamp.newBuilder().setSeconds(1_735_700_400L).build();
+        ScoreRequest req = request("acct-event", 200_00).setCardBin("450060").setCreatedAt(paid).build();
         ScoreResponse r = scoring().score(req);
 
         Received received = awaitEvent(req.getTransactionId());
         assertEquals("vigil.events.v1.DecisionMade", received.headers().type());
+        assertEquals(java.time.Instant.ofEpochSecond(1_735_700_400L), received.headers().time(), "ce_time is event time");
+        assertEquals(paid, received.event().getPaymentCreatedAt());
+        // Slicing attributes: the request's, and the stored features' labels as served (see account()).
+        assertEquals(io.vigil.contracts.events.v1.DecisionAttributes.newBuilder().setCountry("CA").setRegion("NA")
+                .setCustomerAgeBand("18-24").setChannel("web").setLoginMethod("password").setMerchantId("m-1")
+                .setMerchantCategoryCode("5732").setMerchantCategory("electronics").setDeviceId("d-1")
+                .setCardBin("450060").setCardIssuerCountry("CA").setIpCountry("CA").setBillingCountry("CA")
+                .setAmountUsd(200.0).build(), received.event().getAttributes());
         assertEquals(CloudEventHeaders.sourceOf("scoring-service"), received.headers().source());
         assertEquals(CloudEventHeaders.PROTOBUF, received.headers().contentType());
         DecisionMade e = received.event();

@@ -61,6 +61,11 @@ public final class ScoreRequestValidator {
         if (f != null) {
             return f;
         }
+        String bin = r.getCardBin();
+        if (!bin.isEmpty() && !digits(bin, 6) && !digits(bin, 8)) {
+            // Never more than the BIN: a longer number could be a card number, which must not enter events or logs.
+            return new InvalidField("card_bin", "must be the card's first 6 or 8 digits, nothing more");
+        }
         f = country("ip_country", r.getIpCountry());
         if (f != null) {
             return f;

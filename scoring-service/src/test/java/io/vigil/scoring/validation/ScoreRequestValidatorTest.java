@@ -33,6 +33,8 @@ class ScoreRequestValidatorTest {
     @Test
     void shouldAcceptAValidRequestAndOptionalFieldsLeftOut() {
         assertNull(validator.validate(valid().build()));
+        assertNull(validator.validate(valid().setCardBin("411111").build()), "6-digit BIN");
+        assertNull(validator.validate(valid().setCardBin("41111111").build()), "8-digit BIN");
         assertNull(validator.validate(valid().clearCardBinCountry().clearIpCountry().clearBillingCountry()
                 .clearBillingRegion().clearDeviceId().clearMerchantId().build()));
         assertNull(validator.validate(valid().setAmount(Money.newBuilder().setAmountMinor(1).setCurrency("JPY")).build()));
@@ -57,6 +59,9 @@ class ScoreRequestValidatorTest {
                 of("channel", b -> b.clearChannel()),
                 of("channel", b -> b.setChannelValue(9)),
                 of("card_bin_country", b -> b.setCardBinCountry("D")),
+                of("card_bin", b -> b.setCardBin("41111")),
+                of("card_bin", b -> b.setCardBin("4111111111111111")),
+                of("card_bin", b -> b.setCardBin("4111a1")),
                 of("ip_country", b -> b.setIpCountry("XX")),
                 of("billing_country", b -> b.setBillingCountry("de")),
                 of("billing_region", b -> b.setBillingRegion("by")),
