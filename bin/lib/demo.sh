@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # ./bin/vigil demo [--accounts N] [--calls N] [--rps R] [--warmup N]   (N payments first, summarised in one line)
-# Starts the stack (./bin/vigil up), loads synthetic stored features into feature-service over its REST batch API,
+# Starts the stack (./bin/vigil up), loads synthetic stored features into feature-service over its REST batch API
+# (with a producer token from ./bin/vigil token; the policy goes in with an operator token),
 # drives Score traffic against scoring-service and prints a summary: decisions, cohorts, fallbacks, reasons, issues.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -20,6 +21,11 @@ if [[ ! -s $WORK/classpath.txt || scoring-service/pom.xml -nt $WORK/classpath.tx
     -Dmdep.outputFile="$WORK/classpath.txt" > "$WORK/classpath.log" 2>&1 \
     || { echo "cannot resolve the demo classpath; see $WORK/classpath.log" >&2; exit 1; }
 fi
+# The stack is secured like production: the demo pushes features as a producer and sets its policy as an operator.
+# Handed over in the environment, not on the command line, where every process listing would show them.
+VIGIL_PRODUCER_TOKEN=$("$ROOT/bin/vigil" token --role producer --sub vigil-demo-producer --ttl 1h)
+VIGIL_OPERATOR_TOKEN=$("$ROOT/bin/vigil" token --role operator --sub vigil-demo --ttl 1h)
+export VIGIL_PRODUCER_TOKEN VIGIL_OPERATOR_TOKEN
 JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
 exec "$JAVA" -Xmx256m \
   -cp "scoring-service/target/test-classes:scoring-service/target/classes:$(<"$WORK/classpath.txt")" \
