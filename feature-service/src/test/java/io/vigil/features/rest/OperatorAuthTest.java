@@ -18,6 +18,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -27,9 +28,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
 import io.restassured.response.ValidatableResponse;
 import io.restassured.specification.RequestSpecification;
@@ -41,12 +42,28 @@ import io.vigil.testing.security.TestTokens;
  * Who may call feature-service's REST API, over the real HTTP port with real signed tokens: producers push, viewers
  * read, operators see the quarantine (raw payloads) and replay it, admins change contracts; 401 for a missing or bad
  * token, 403 for a role that does not allow the call. Audits name the token's subject whatever header the caller adds,
- * and no token reaches a log line. A database of its own, so nothing here shows in the other tests' lists.
+ * and no token reaches a log line.
  */
 @QuarkusTest
-@QuarkusTestResource(value = VigilInfrastructure.class,
-        initArgs = @ResourceArg(name = "database", value = "vigil_features_auth"))
+@TestProfile(OperatorAuthTest.OwnDatabase.class)
 class OperatorAuthTest {
+
+    /**
+     * Its own Kafka and database, instead of the other test classes' (a {@code @QuarkusTestResource} would apply to
+     * every test class of the module): what this class creates must not show in their exact lists.
+     */
+    public static class OwnDatabase implements QuarkusTestProfile {
+
+        @Override
+        public List<TestResourceEntry> testResources() {
+            return List.of(new TestResourceEntry(VigilInfrastructure.class, Map.of("database", "vigil_features_auth")));
+        }
+
+        @Override
+        public boolean disableGlobalTestResources() {
+            return true;
+        }
+    }
 
     /** One row of the table: a call, the Authorization header it carries (null: none), and the status expected. */
     record Call(String name, String method, String path, String contentType, String body, String authorization,

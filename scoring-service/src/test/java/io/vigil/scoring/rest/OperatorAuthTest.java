@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
 
@@ -15,9 +16,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
 import io.restassured.response.ValidatableResponse;
 import io.restassured.specification.RequestSpecification;
@@ -28,13 +29,28 @@ import io.vigil.testing.security.TestTokens;
 /**
  * Who may call scoring-service's REST API, over the real HTTP port with real signed tokens: 401 for a missing or bad
  * token, 403 for a role that does not allow the call, 2xx for one that does; the audit names the token's subject
- * whatever header the caller adds; no token ever reaches a log line. A database of its own, so the policies created
- * here do not show up in ScoringServiceTest's lists.
+ * whatever header the caller adds; no token ever reaches a log line.
  */
 @QuarkusTest
-@QuarkusTestResource(value = VigilInfrastructure.class,
-        initArgs = @ResourceArg(name = "database", value = "vigil_scoring_auth"))
+@TestProfile(OperatorAuthTest.OwnDatabase.class)
 class OperatorAuthTest {
+
+    /**
+     * Its own Kafka and database, instead of the other test classes' (a {@code @QuarkusTestResource} would apply to
+     * every test class of the module): what this class creates must not show in their exact lists.
+     */
+    public static class OwnDatabase implements QuarkusTestProfile {
+
+        @Override
+        public List<TestResourceEntry> testResources() {
+            return List.of(new TestResourceEntry(VigilInfrastructure.class, Map.of("database", "vigil_scoring_auth")));
+        }
+
+        @Override
+        public boolean disableGlobalTestResources() {
+            return true;
+        }
+    }
 
     /** One row of the table: a call, the Authorization header it carries (null: none), and the status expected. */
     record Call(String name, String method, String path, String body, String authorization, int status) {
