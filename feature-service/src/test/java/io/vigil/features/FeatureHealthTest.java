@@ -29,6 +29,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.specification.RequestSpecification;
 import io.restassured.http.ContentType;
 import io.vigil.contracts.events.v1.FeatureHealthChanged;
 import io.vigil.contracts.events.v1.FeatureHealthMetric;
@@ -42,6 +43,7 @@ import io.vigil.contracts.features.v1.GetFeaturesResponse;
 import io.vigil.eventing.CloudEventHeaders;
 import io.vigil.eventing.EventTopics;
 import io.vigil.testing.quarkus.VigilInfrastructure;
+import io.vigil.testing.security.TestTokens;
 
 /**
  * The seed scenario end to end: a healthy account stream over REST, then account_age_days arrives as 0 for
@@ -51,6 +53,11 @@ import io.vigil.testing.quarkus.VigilInfrastructure;
 @QuarkusTest
 @QuarkusTestResource(value = VigilInfrastructure.class, initArgs = @io.quarkus.test.common.ResourceArg(name = "database", value = "vigil_features"))
 class FeatureHealthTest {
+
+    /** REST calls carry a bearer token with the role the call needs: the one place this class says so. */
+    private static RequestSpecification api(String role) {
+        return given().header("Authorization", TestTokens.bearer(role, "feature-test"));
+    }
 
     private static final String[] COUNTRIES = { "US", "CA", "GB", "DE", "FR", "BR", "MX", "IN", "JP", "AU" };
     private static final String[] REGIONS = { "NA", "NA", "EU", "EU", "EU", "LATAM", "LATAM", "APAC", "APAC", "APAC" };
@@ -83,10 +90,10 @@ class FeatureHealthTest {
             channel.shutdownNow();
         }
 
-        given().queryParam("feature", "account_age_days").queryParam("segment", "login_method=social")
+        api("viewer").queryParam("feature", "account_age_days").queryParam("segment", "login_method=social")
                 .when().get("/health/features").then().statusCode(200)
                 .body("[0].alarms", org.hamcrest.Matchers.hasItem("DEFAULT_RATE"));
-        List<Map<String, Object>> all = given().queryParam("feature", "account_age_days").when().get("/health/features")
+        List<Map<String, Object>> all = api("viewer").queryParam("feature", "account_age_days").when().get("/health/features")
                 .then().statusCode(200).extract().jsonPath().getList("$");
         assertTrue(all.size() > 10, "segments: " + all.size());
         for (Map<String, Object> h : all) {
@@ -113,7 +120,7 @@ class FeatureHealthTest {
     })
     void shouldRefuseABadHealthQueryNamingTheField(String title, String query, String field) {
         String[] kv = query.split("=", 2);
-        given().queryParam(kv[0], kv[1]).when().get("/health/features")
+        api("viewer").queryParam(kv[0], kv[1]).when().get("/health/features")
                 .then().statusCode(400).contentType("application/problem+json").body("field", equalTo(field));
     }
 
@@ -141,7 +148,7 @@ class FeatureHealthTest {
                     .append(CHANNELS[random.nextInt(CHANNELS.length)]).append("\"}}");
         }
         body.append("]}");
-        given().contentType(ContentType.JSON).body(body.toString()).when().post("/features/batch")
+        api("producer").contentType(ContentType.JSON).body(body.toString()).when().post("/features/batch")
                 .then().statusCode(200).body("applied", equalTo(n));
         return brokenAccounts;
     }

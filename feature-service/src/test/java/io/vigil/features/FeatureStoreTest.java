@@ -39,6 +39,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.specification.RequestSpecification;
 import io.restassured.http.ContentType;
 import io.vigil.contracts.events.v1.FeatureUpdate;
 import io.vigil.contracts.features.v1.EntityKey;
@@ -53,6 +54,7 @@ import io.vigil.eventing.CloudEventHeaders;
 import io.vigil.eventing.EventTopics;
 import io.vigil.eventing.ProtoTime;
 import io.vigil.testing.quarkus.VigilInfrastructure;
+import io.vigil.testing.security.TestTokens;
 
 /**
  * Ingest (REST and Kafka), quarantine and replay, idempotent and out-of-order writes, and GetFeatures over a real
@@ -61,6 +63,11 @@ import io.vigil.testing.quarkus.VigilInfrastructure;
 @QuarkusTest
 @QuarkusTestResource(value = VigilInfrastructure.class, initArgs = @io.quarkus.test.common.ResourceArg(name = "database", value = "vigil_features"))
 class FeatureStoreTest {
+
+    /** REST calls carry a bearer token with the role the call needs: the one place this class says so. */
+    private static RequestSpecification api(String role) {
+        return given().header("Authorization", TestTokens.bearer(role, "feature-test"));
+    }
 
     private static ManagedChannel channel;
     private static FeatureStoreServiceGrpc.FeatureStoreServiceBlockingStub stub;
@@ -173,7 +180,7 @@ class FeatureStoreTest {
         assertEquals(FeatureStatus.FEATURE_STATUS_MISSING,
                 get(account, "checkout-features@1", "account_age_days").get("account_age_days").getStatus());
 
-        given().queryParam("feature", "account_age_days").queryParam("limit", 1000).when().get("/quarantine")
+        api("operator").queryParam("feature", "account_age_days").queryParam("limit", 1000).when().get("/quarantine")
                 .then().statusCode(200)
                 .body("findAll { it.entity_id == '" + account + "' }.reason", equalTo(List.of("OUT_OF_RANGE")))
                 .body("findAll { it.entity_id == '" + account + "' }[0].raw_payload", containsString("\"account_age_days\":40000"))
@@ -181,16 +188,16 @@ class FeatureStoreTest {
 
         // the fix: version 2 widens the range (breaking for models on v1, so it must be acknowledged)
         String v2 = contractV1().replace("version: 1", "version: 2").replace("range: { min: 0, max: 36500 }", "range: { min: 0, max: 50000 }");
-        given().contentType("application/yaml").body(v2.getBytes(StandardCharsets.UTF_8)).when().post("/contracts")
+        api("admin").contentType("application/yaml").body(v2.getBytes(StandardCharsets.UTF_8)).when().post("/contracts")
                 .then().statusCode(409).contentType("application/problem+json").body("field", equalTo("features"))
                 .body("changes", hasItem(containsString("account_age_days: range")));
-        given().contentType("application/yaml").body(v2.getBytes(StandardCharsets.UTF_8)).queryParam("acknowledge_breaking", true).when().post("/contracts")
+        api("admin").contentType("application/yaml").body(v2.getBytes(StandardCharsets.UTF_8)).queryParam("acknowledge_breaking", true).when().post("/contracts")
                 .then().statusCode(201).body("feature_set_version", equalTo("checkout-features@2"));
-        given().when().get("/contracts").then().statusCode(200).body("checkout-features", equalTo(List.of(1, 2)));
+        api("viewer").when().get("/contracts").then().statusCode(200).body("checkout-features", equalTo(List.of(1, 2)));
 
-        given().contentType(ContentType.JSON).body("{\"feature\": \"account_age_days\"}").when().post("/quarantine/replay")
+        api("operator").contentType(ContentType.JSON).body("{\"feature\": \"account_age_days\"}").when().post("/quarantine/replay")
                 .then().statusCode(200).body("stored", equalTo(1));
-        given().contentType(ContentType.JSON).body("{}").when().post("/quarantine/replay")
+        api("operator").contentType(ContentType.JSON).body("{}").when().post("/quarantine/replay")
                 .then().statusCode(200).body("stored", equalTo(0)).body("results.findAll { it.feature == 'country' }.outcome", hasItem("REJECT"));
 
         // served in each model's terms: a v1 model must never see 40000; a v2 model may
@@ -205,7 +212,7 @@ class FeatureStoreTest {
         String account = "acc-" + UUID.randomUUID();
         post("account-profile", update(account, Instant.now(), "{\"account_age_days\": 12, \"email_domain_free\": \"yes\", \"shoe_size\": 44}"))
                 .body("results[0].drift.kind", hasItem("TYPE_CHANGED"));
-        List<Map<String, Object>> drift = given().queryParam("producer", "account-profile").when().get("/drift")
+        List<Map<String, Object>> drift = api("viewer").queryParam("producer", "account-profile").when().get("/drift")
                 .then().statusCode(200).extract().jsonPath().getList("$");
         Map<String, String> kinds = drift.stream().collect(Collectors.toMap(d -> (String) d.get("field") + "/" + d.get("kind"),
                 d -> (String) d.get("producer"), (a, b) -> a));
@@ -227,14 +234,14 @@ class FeatureStoreTest {
             "bad attribute    | {\"producer\": \"p\", \"updates\": [{\"event_id\": \"e\", \"entity\": {\"type\": \"account\", \"id\": \"u\"}, \"event_time\": \"2026-01-01T00:00:00Z\", \"fields\": {\"a\": 1}, \"attributes\": {\"country\": 3}}]} | updates[0].attributes.country",
     })
     void shouldRefuseAMalformedBatchWithAProblemNamingTheField(String title, String body, String field) {
-        given().contentType(ContentType.JSON).body(body).when().post("/features/batch")
+        api("producer").contentType(ContentType.JSON).body(body).when().post("/features/batch")
                 .then().statusCode(400).contentType("application/problem+json")
                 .body("status", equalTo(400)).body("field", equalTo(field));
     }
 
     @Test
     void shouldRefuseAnInvalidContractNamingTheField() {
-        given().contentType("application/yaml").body("feature_set: x\nversion: 1\nfeatures: [{name: a, entity: account, type: int, freshness: PT1H}]".getBytes(StandardCharsets.UTF_8))
+        api("admin").contentType("application/yaml").body("feature_set: x\nversion: 1\nfeatures: [{name: a, entity: account, type: int, freshness: PT1H}]".getBytes(StandardCharsets.UTF_8))
                 .when().post("/contracts").then().statusCode(400).contentType("application/problem+json")
                 .body("field", equalTo("features[0].type"));
     }
@@ -267,7 +274,7 @@ class FeatureStoreTest {
             Thread.sleep(200);
         }
         // the unknown field came twice on the wire but once as an event: one drift occurrence
-        List<Map<String, Object>> drift = given().queryParam("producer", "merchant-risk").when().get("/drift")
+        List<Map<String, Object>> drift = api("viewer").queryParam("producer", "merchant-risk").when().get("/drift")
                 .then().statusCode(200).extract().jsonPath().getList("$");
         Map<String, Object> mcc = drift.stream().filter(d -> "mcc_code".equals(d.get("field"))).findFirst().orElseThrow();
         assertEquals("UNKNOWN_FIELD", mcc.get("kind"));
@@ -306,7 +313,7 @@ class FeatureStoreTest {
     }
 
     static io.restassured.response.ValidatableResponse post(String producer, String updates) {
-        return given().contentType(ContentType.JSON).body("{\"producer\": \"" + producer + "\", \"updates\": [" + updates + "]}")
+        return api("producer").contentType(ContentType.JSON).body("{\"producer\": \"" + producer + "\", \"updates\": [" + updates + "]}")
                 .when().post("/features/batch").then().statusCode(200);
     }
 

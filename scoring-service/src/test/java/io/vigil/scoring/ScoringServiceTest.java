@@ -50,6 +50,7 @@ import io.grpc.StatusRuntimeException;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.specification.RequestSpecification;
 import io.vigil.contracts.events.v1.ArmRole;
 import io.vigil.contracts.events.v1.DecisionMade;
 import io.vigil.contracts.features.v1.EntityType;
@@ -71,6 +72,7 @@ import io.vigil.scoring.metrics.ScoringMetrics;
 import io.vigil.scoring.testsupport.FakeFeatureStore;
 import io.vigil.scoring.testsupport.FakeFeatureStoreResource;
 import io.vigil.testing.kafka.KafkaBroker;
+import io.vigil.testing.security.TestTokens;
 
 /**
  * Score over a real gRPC channel against a real (fake-content) FeatureStore gRPC server, real PostgreSQL and Kafka.
@@ -113,6 +115,15 @@ class ScoringServiceTest {
     @BeforeEach
     void healthyFeatureStore() {
         features.reset();
+    }
+
+    /** Operator REST calls: the one place this class says who calls and with which token. */
+    static RequestSpecification api() {
+        return api("operator", "risk-ops@example");
+    }
+
+    static RequestSpecification api(String role, String subject) {
+        return given().header("Authorization", TestTokens.bearer(role, subject));
     }
 
     static RiskScoringServiceGrpc.RiskScoringServiceBlockingStub scoring() {
@@ -422,24 +433,24 @@ class ScoringServiceTest {
         String body = """
                 {"version": "p-ca-young", "reason": "CA 18-24 incorrect approvals rose from 2.0% to 3.1%",
                  "rules": [
-                   {"name": "default", "stepUp": 0.3, "review": 0.6, "decline": 0.9},
-                   {"name": "CA-18-24", "country": "CA", "ageBand": "18-24", "stepUp": 0.2, "review": 0.5, "decline": 0.6}
+                   {"name": "default", "step_up": 0.3, "review": 0.6, "decline": 0.9},
+                   {"name": "CA-18-24", "country": "CA", "age_band": "18-24", "step_up": 0.2, "review": 0.5, "decline": 0.6}
                  ]}""";
         given().contentType("application/json").body(body).post("/policies")
-                .then().statusCode(400).contentType("application/problem+json").body("field", equalTo("X-Vigil-Actor"));
-        given().contentType("application/json").header("X-Vigil-Actor", "risk-ops@example")
+                .then().statusCode(401).contentType("application/problem+json");
+        api("operator", "risk-ops@example").contentType("application/json")
                 .body(body.replace("\"review\": 0.5", "\"review\": 0.1")).post("/policies")
                 .then().statusCode(400).contentType("application/problem+json")
                 .body("field", equalTo("rules[1].review")).body("status", equalTo(400));
-        given().get("/policies/p-ca-young").then().statusCode(404);
-        given().contentType("application/json").header("X-Vigil-Actor", "risk-ops@example")
-                .body("{\"version\": \"p-x\", \"reason\": \"r\", \"rules\": [{\"name\": \"d\", \"stepUp\": \"high\"}]}")
+        api().get("/policies/p-ca-young").then().statusCode(404);
+        api("operator", "risk-ops@example").contentType("application/json")
+                .body("{\"version\": \"p-x\", \"reason\": \"r\", \"rules\": [{\"name\": \"d\", \"step_up\": \"high\"}]}")
                 .post("/policies").then().statusCode(400).contentType("application/problem+json")
-                .body("field", equalTo("rules[0].stepUp"));
+                .body("field", equalTo("rules[0].step_up"));
 
-        given().contentType("application/json").header("X-Vigil-Actor", "risk-ops@example").body(body).post("/policies")
-                .then().statusCode(201).body("status", equalTo("DRAFT")).body("createdBy", equalTo("risk-ops@example"));
-        given().contentType("application/json").header("X-Vigil-Actor", "risk-ops@example").body(body).post("/policies")
+        api("operator", "risk-ops@example").contentType("application/json").body(body).post("/policies")
+                .then().statusCode(201).body("status", equalTo("DRAFT")).body("created_by", equalTo("risk-ops@example"));
+        api("operator", "risk-ops@example").contentType("application/json").body(body).post("/policies")
                 .then().statusCode(409);
 
         // amount 200 USD: +1.0; chargebacks 0: -0.5; margin 0.5, p = 0.6225
@@ -447,24 +458,24 @@ class ScoringServiceTest {
         assertEquals("default", before.getCohort());
         assertEquals(Decision.DECISION_REVIEW, before.getDecision(), "0.6 <= 0.6225 < 0.9");
 
-        given().contentType("application/json").header("X-Vigil-Actor", "lead@example")
+        api("operator", "lead@example").contentType("application/json")
                 .body("{\"reason\": \"tighten CA 18-24\"}").post("/policies/p-ca-young/activate")
                 .then().statusCode(200).body("status", equalTo("ACTIVE"));
         ScoreResponse after = scoring().score(request("acct-ca-young", 200_00).build());
         assertEquals("CA-18-24", after.getCohort());
         assertEquals("p-ca-young", after.getPolicyVersion());
         assertEquals(Decision.DECISION_DECLINE, after.getDecision(), "0.6225 >= the cohort's 0.6 decline cut-off");
-        given().contentType("application/json").header("X-Vigil-Actor", "lead@example")
+        api("operator", "lead@example").contentType("application/json")
                 .body("{\"reason\": \"x\"}").post("/policies/nope/activate").then().statusCode(404);
 
-        given().get("/policies/audit").then().statusCode(200)
+        api().get("/policies/audit").then().statusCode(200)
                 .body("action", contains("CREATE", "ACTIVATE"))
                 .body("actor", contains("risk-ops@example", "lead@example"))
                 .body("reason[1]", equalTo("tighten CA 18-24"))
                 .body("diff[1].from", equalTo("built-in"))
                 .body("diff[1].to", equalTo("p-ca-young"))
                 .body("diff[1].added", contains("CA-18-24"));
-        given().get("/policies").then().statusCode(200).body("version", contains("p-ca-young"))
+        api().get("/policies").then().statusCode(200).body("version", contains("p-ca-young"))
                 .body("status", contains("ACTIVE"));
     }
 
@@ -479,24 +490,24 @@ class ScoringServiceTest {
     @Order(11)
     void shouldRegisterAndRouteChallengerAndShadowModels() throws Exception {
         account("acct-models", FakeFeatureStore.ok("prior_chargebacks", 0L));
-        given().get("/models").then().statusCode(200).body("version", contains("tiny-2tree"))
+        api().get("/models").then().statusCode(200).body("version", contains("tiny-2tree"))
                 .body("status", contains("CHAMPION")).body("trees", contains(2));
-        given().contentType("application/json").body("{\"version\": \"evil\", \"path\": \"../../pom.xml\"}")
+        api().contentType("application/json").body("{\"version\": \"evil\", \"path\": \"../../pom.xml\"}")
                 .post("/models").then().statusCode(400).body("field", equalTo("path"));
-        given().contentType("application/octet-stream").body("{\"not\": \"xgboost\"}".getBytes())
+        api().contentType("application/octet-stream").body("{\"not\": \"xgboost\"}".getBytes())
                 .post("/models/broken/upload").then().statusCode(400).body("field", equalTo("model"));
-        given().contentType("application/json").body("{\"version\": \"tiny-copy\", \"path\": \"tiny/model.json\"}")
+        api().contentType("application/json").body("{\"version\": \"tiny-copy\", \"path\": \"tiny/model.json\"}")
                 .post("/models").then().statusCode(201).body("status", equalTo("REGISTERED"));
-        given().contentType("application/octet-stream").body(tinyModel(2.0)).post("/models/tiny-b/upload")
+        api().contentType("application/octet-stream").body(tinyModel(2.0)).post("/models/tiny-b/upload")
                 .then().statusCode(201);
-        given().contentType("application/octet-stream").body(tinyModel(3.0)).post("/models/tiny-s/upload")
+        api().contentType("application/octet-stream").body(tinyModel(3.0)).post("/models/tiny-s/upload")
                 .then().statusCode(201);
 
-        given().contentType("application/json").body("{\"role\": \"CHALLENGER\", \"share\": 1.5}")
+        api().contentType("application/json").body("{\"role\": \"CHALLENGER\", \"share\": 1.5}")
                 .post("/models/tiny-b/activate").then().statusCode(400).body("field", equalTo("share"));
-        given().contentType("application/json").body("{\"role\": \"CHALLENGER\", \"share\": 1.0}")
+        api().contentType("application/json").body("{\"role\": \"CHALLENGER\", \"share\": 1.0}")
                 .post("/models/tiny-b/activate").then().statusCode(200).body("status", equalTo("CHALLENGER"));
-        given().contentType("application/json").body("{\"role\": \"SHADOW\"}")
+        api().contentType("application/json").body("{\"role\": \"SHADOW\"}")
                 .post("/models/tiny-s/activate").then().statusCode(200).body("status", equalTo("SHADOW"));
 
         ScoreRequest req = request("acct-models", 200_00).build();
@@ -518,16 +529,16 @@ class ScoringServiceTest {
         assertFalse(e.getArmScores(2).getDecided());
 
         // Share 0: everyone back on the champion (a guardrail rollback), shadows keep scoring.
-        given().contentType("application/json").body("{\"role\": \"CHALLENGER\", \"share\": 0.0}")
+        api().contentType("application/json").body("{\"role\": \"CHALLENGER\", \"share\": 0.0}")
                 .post("/models/tiny-b/activate").then().statusCode(200);
         ScoreResponse back = scoring().score(request("acct-models", 200_00).build());
         assertEquals(Arm.ARM_CHAMPION, back.getArm());
         assertEquals("tiny-2tree", back.getModelVersion());
-        given().contentType("application/json").body("{\"role\": \"RETIRED\"}")
+        api().contentType("application/json").body("{\"role\": \"RETIRED\"}")
                 .post("/models/tiny-2tree/activate").then().statusCode(409).body("field", equalTo("role"));
-        given().contentType("application/json").body("{\"role\": \"RETIRED\"}")
+        api().contentType("application/json").body("{\"role\": \"RETIRED\"}")
                 .post("/models/tiny-s/activate").then().statusCode(200);
-        given().contentType("application/json").body("{\"role\": \"RETIRED\"}")
+        api().contentType("application/json").body("{\"role\": \"RETIRED\"}")
                 .post("/models/tiny-b/activate").then().statusCode(200);
     }
 
@@ -555,7 +566,7 @@ class ScoringServiceTest {
             }
             for (int i = 0; i < 10; i++) {
                 String next = i % 2 == 0 ? "tiny-b" : "tiny-2tree";
-                given().contentType("application/json").body("{\"role\": \"CHAMPION\"}")
+                api().contentType("application/json").body("{\"role\": \"CHAMPION\"}")
                         .post("/models/" + next + "/activate").then().statusCode(200);
             }
         } finally {

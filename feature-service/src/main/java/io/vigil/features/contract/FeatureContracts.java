@@ -117,10 +117,13 @@ public class FeatureContracts {
     /**
      * Registers a new version. Callers check it first ({@link #check}); a breaking change is only registered when the
      * operator acknowledged it.
+     *
+     * @param actor who registers it (the bearer token's subject), kept with the version
      */
-    public Uni<FeatureSet> register(FeatureSet fs, String definition) {
-        return pool.preparedQuery("INSERT INTO feature_set_version (name, version, definition) VALUES ($1, $2, $3)")
-                .execute(Tuple.of(fs.name(), fs.version(), definition))
+    public Uni<FeatureSet> register(FeatureSet fs, String definition, String actor) {
+        return pool.preparedQuery("INSERT INTO feature_set_version (name, version, definition, registered_by) "
+                + "VALUES ($1, $2, $3, $4)")
+                .execute(Tuple.of(fs.name(), fs.version(), definition, actor))
                 .map(ignored -> {
                     put(fs);
                     return fs;

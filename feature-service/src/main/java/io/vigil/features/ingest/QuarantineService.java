@@ -48,7 +48,7 @@ public class QuarantineService {
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record Quarantined(long id, String eventId, String producer, String entityType, String entityId,
             String feature, Instant eventTime, String reason, String detail, String rawValue, String rawPayload,
-            String featureSet, Instant quarantinedAt, Instant replayedAt, String replayOutcome) {
+            String featureSet, Instant quarantinedAt, Instant replayedAt, String replayOutcome, String replayedBy) {
     }
 
     /** Outcome of replaying one record. */
@@ -59,7 +59,7 @@ public class QuarantineService {
     public Uni<List<Quarantined>> list(String feature, String producer, boolean includeReplayed, int limit) {
         return store.pool().preparedQuery("""
                 SELECT id, event_id, producer, entity_type, entity_id, feature, event_time, reason, detail, raw_value,
-                       raw_payload, feature_set, quarantined_at, replayed_at, replay_outcome
+                       raw_payload, feature_set, quarantined_at, replayed_at, replay_outcome, replayed_by
                   FROM quarantined_value
                  WHERE ($1::text IS NULL OR feature = $1) AND ($2::text IS NULL OR producer = $2)
                    AND ($3 OR replayed_at IS NULL)
@@ -73,7 +73,7 @@ public class QuarantineService {
                                 r.getString(8), r.getString(9), r.getString(10), r.getString(11),
                                 r.getOffsetDateTime(12).toInstant(),
                                 r.getOffsetDateTime(13) == null ? null : r.getOffsetDateTime(13).toInstant(),
-                                r.getString(14)));
+                                r.getString(14), r.getString(15)));
                     }
                     return out;
                 });
@@ -82,8 +82,10 @@ public class QuarantineService {
     /**
      * Replays open records: those with the given ids, or (ids empty) all open records of {@code feature}, or all open
      * records when both are empty.
+     *
+     * @param actor who replays (the bearer token's subject), recorded on every record replayed
      */
-    public Uni<List<Replayed>> replay(List<Long> ids, String feature) {
+    public Uni<List<Replayed>> replay(List<Long> ids, String feature, String actor) {
         FeatureSet set = ingestor.ingestSet();
         List<Replayed> results = new ArrayList<>();
         List<FeatureCache.EntityRef> touched = new ArrayList<>();
@@ -112,19 +114,19 @@ public class QuarantineService {
                                     contract.type(), v.outcome() == Verdict.Outcome.FLAG,
                                     v.outcome() == Verdict.Outcome.FLAG ? v.reason().name() : null,
                                     r.getOffsetDateTime(6).toInstant(), r.getString(2), r.getString(1), set.id()));
-                            done.add(Tuple.of(id, v.outcome().name()));
+                            done.add(Tuple.of(id, v.outcome().name(), actor));
                             touched.add(new FeatureCache.EntityRef(kind, r.getString(4)));
                             results.add(new Replayed(id, name, v.outcome().name(), v.detail()));
                         } else {
-                            still.add(Tuple.of(id, v.detail(), set.id()));
+                            still.add(Tuple.of(id, v.detail(), set.id(), actor));
                             results.add(new Replayed(id, name, "REJECT", v.detail()));
                         }
                     }
                     Uni<Void> marks = done.isEmpty() ? Uni.createFrom().voidItem()
-                            : c.preparedQuery("UPDATE quarantined_value SET replayed_at = now(), replay_outcome = $2 WHERE id = $1")
+                            : c.preparedQuery("UPDATE quarantined_value SET replayed_at = now(), replay_outcome = $2, replayed_by = $3 WHERE id = $1")
                                     .executeBatch(done).replaceWithVoid();
                     Uni<Void> keeps = still.isEmpty() ? Uni.createFrom().voidItem()
-                            : c.preparedQuery("UPDATE quarantined_value SET detail = $2, feature_set = $3 WHERE id = $1")
+                            : c.preparedQuery("UPDATE quarantined_value SET detail = $2, feature_set = $3, replayed_by = $4 WHERE id = $1")
                                     .executeBatch(still).replaceWithVoid();
                     return store.upsertValues(c, values).chain(() -> marks).chain(() -> keeps);
                 }))

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -23,17 +24,25 @@ import io.smallrye.mutiny.Uni;
 import io.vigil.features.contract.FeatureContract;
 import io.vigil.features.contract.FeatureContracts;
 import io.vigil.features.contract.FeatureSet;
+import io.vigil.service.security.AuditActor;
+import io.vigil.service.security.Roles;
 
-/** Operators: feature contracts, their versions, and registering a new version. */
+/**
+ * Operators: feature contracts, their versions ({@code viewer}), and registering a new version ({@code admin}: a
+ * contract binds every producer and model, and a breaking change may be acknowledged only there).
+ */
 @Path("/contracts")
 @Tag(name = "contracts")
 @Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed(Roles.VIEWER)
 public class ContractResource {
 
     private final FeatureContracts contracts;
+    private final AuditActor actor;
 
-    ContractResource(FeatureContracts contracts) {
+    ContractResource(FeatureContracts contracts, AuditActor actor) {
         this.contracts = contracts;
+        this.actor = actor;
     }
 
     @GET
@@ -53,6 +62,7 @@ public class ContractResource {
     }
 
     @POST
+    @RolesAllowed(Roles.ADMIN)
     @Consumes({ "application/yaml", "application/x-yaml", "text/yaml", MediaType.TEXT_PLAIN, MediaType.APPLICATION_JSON })
     @Operation(summary = "Register a new feature set version",
             description = "Body: the contract file (YAML, or the same structure as JSON). The version must be above "
@@ -78,7 +88,7 @@ public class ContractResource {
                             + "if models pinned to older versions are meant to keep their terms",
                     changes);
         }
-        return contracts.register(fs, body)
+        return contracts.register(fs, body, actor.subject())
                 .onFailure(e -> e instanceof io.vertx.pgclient.PgException pg && "23505".equals(pg.getSqlState()))
                 .transform(e -> new ProblemException(409, "Feature set version exists", "version",
                         fs.id() + " was registered concurrently"))

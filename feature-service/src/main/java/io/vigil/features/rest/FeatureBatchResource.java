@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -25,10 +26,12 @@ import io.vigil.features.contract.Verdict;
 import io.vigil.features.ingest.FeatureIngestor;
 import io.vigil.features.ingest.IngestResult;
 import io.vigil.features.ingest.Judged;
+import io.vigil.service.security.Roles;
 
-/** REST ingest for producers that do not speak Kafka. */
+/** REST ingest for producers that do not speak Kafka; their tokens carry the {@code producer} role. */
 @Path("/features/batch")
 @Tag(name = "ingest")
+@RolesAllowed(Roles.PRODUCER)
 public class FeatureBatchResource {
 
     private final FeatureIngestor ingestor;

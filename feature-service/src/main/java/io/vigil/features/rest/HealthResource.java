@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -23,11 +24,13 @@ import io.vigil.features.health.HealthChange;
 import io.vigil.features.health.Segment;
 import io.vigil.features.health.SegmentHealth;
 import io.vigil.features.config.FeaturesConfig;
+import io.vigil.service.security.Roles;
 
 /** Operators: feature health per feature and segment. */
 @Path("/health/features")
 @Tag(name = "health")
 @Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed(Roles.VIEWER)
 public class HealthResource {
 
     private final FeatureHealthMonitor monitor;
@@ -67,6 +70,7 @@ public class HealthResource {
 
     @POST
     @Path("evaluate")
+    @RolesAllowed(Roles.OPERATOR)
     @Operation(summary = "Evaluate every feature now (alarms and recoveries are published as usual)")
     public Uni<List<String>> evaluate() {
         return monitor.evaluateAll(clock.instant()).map(changes -> changes.stream().map(HealthChange::detail).toList());

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -23,19 +24,27 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.smallrye.mutiny.Uni;
 import io.vigil.features.ingest.QuarantineService;
+import io.vigil.service.security.AuditActor;
+import io.vigil.service.security.Roles;
 
-/** Operators: quarantined values, their replay after a fix, and upstream schema drift. */
+/**
+ * Operators: quarantined values ({@code operator}: they hold producers' raw payloads), their replay after a fix
+ * ({@code operator}, recorded with the token's subject), and upstream schema drift ({@code viewer}).
+ */
 @Path("/")
 @Tag(name = "quarantine")
 @Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed(Roles.OPERATOR)
 public class QuarantineResource {
 
     private final QuarantineService quarantine;
     private final ObjectMapper json;
+    private final AuditActor actor;
 
-    QuarantineResource(QuarantineService quarantine, ObjectMapper json) {
+    QuarantineResource(QuarantineService quarantine, ObjectMapper json, AuditActor actor) {
         this.quarantine = quarantine;
         this.json = json;
+        this.actor = actor;
     }
 
     @GET
@@ -86,7 +95,7 @@ public class QuarantineResource {
             throw ProblemException.badField("feature", "must be a string");
         }
         String feature = f == null || f.isNull() ? null : blankToNull(f.asText());
-        return quarantine.replay(ids, feature).map(results -> Map.of(
+        return quarantine.replay(ids, feature, actor.subject()).map(results -> Map.of(
                 "replayed", results.size(),
                 "stored", results.stream().filter(r -> !"REJECT".equals(r.outcome())).count(),
                 "still_rejected", results.stream().filter(r -> "REJECT".equals(r.outcome())).count(),
@@ -95,6 +104,7 @@ public class QuarantineResource {
 
     @GET
     @Path("drift")
+    @RolesAllowed(Roles.VIEWER)
     @Operation(summary = "Upstream schema drift: unknown fields, missing fields, type changes, by producer")
     public Uni<List<Map<String, Object>>> drift(@QueryParam("producer") String producer) {
         return quarantine.drift(blankToNull(producer));

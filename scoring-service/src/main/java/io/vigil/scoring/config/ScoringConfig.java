@@ -1,7 +1,6 @@
 package io.vigil.scoring.config;
 
 import java.time.Duration;
-import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -131,9 +130,6 @@ public interface ScoringConfig {
         /** Built-in default cohort: decline score. */
         @WithDefault("0.60")
         double defaultDecline();
-
-        /** Optional: actor recorded when a REST call gives no X-Vigil-Actor header. */
-        Optional<String> defaultActor();
 
         /** How often the active policy is re-read, to follow activations made through another instance. */
         @WithDefault("10s")

@@ -35,10 +35,10 @@ public record PolicyDiff(String from, String to, List<String> added, List<String
             }
             field(changed, r.name(), "country", o.country(), r.country());
             field(changed, r.name(), "region", o.region(), r.region());
-            field(changed, r.name(), "ageBand", o.ageBand(), r.ageBand());
+            field(changed, r.name(), "age_band", o.ageBand(), r.ageBand());
             field(changed, r.name(), "channel", o.channel(), r.channel());
-            field(changed, r.name(), "loginMethod", o.loginMethod(), r.loginMethod());
-            field(changed, r.name(), "stepUp", o.stepUp(), r.stepUp());
+            field(changed, r.name(), "login_method", o.loginMethod(), r.loginMethod());
+            field(changed, r.name(), "step_up", o.stepUp(), r.stepUp());
             field(changed, r.name(), "review", o.review(), r.review());
             field(changed, r.name(), "decline", o.decline(), r.decline());
         }

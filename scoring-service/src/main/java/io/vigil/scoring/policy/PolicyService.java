@@ -12,6 +12,7 @@ import jakarta.enterprise.event.Observes;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
@@ -48,7 +49,9 @@ public class PolicyService {
         this.pool = pool;
         this.vertx = vertx;
         this.refreshEvery = config.policies().refresh();
-        this.json = json;
+        // Stored rules keep the format they were first written in (camelCase keys), so databases written before the
+        // REST API went snake_case stay readable; the API renders snake_case through the shared ObjectMapper.
+        this.json = json.copy().setPropertyNamingStrategy(PropertyNamingStrategies.LOWER_CAMEL_CASE);
         ScoringConfig.Policies p = config.policies();
         this.active = new AtomicReference<>(ThresholdPolicy.of(BUILT_IN, List.of(
                 new CohortRule("default", null, null, null, null, null, p.defaultStepUp(), p.defaultReview(),

@@ -55,14 +55,14 @@ public final class ThresholdPolicy {
             // A value no payment can carry (e.g. "Canada" for CA) would make the cohort silently match nothing.
             knownLabel(at + ".country", r.country(), io.vigil.riskmodel.catalog.PaymentFeature.COUNTRY);
             knownLabel(at + ".region", r.region(), io.vigil.riskmodel.catalog.PaymentFeature.REGION);
-            knownLabel(at + ".ageBand", r.ageBand(), io.vigil.riskmodel.catalog.PaymentFeature.CUSTOMER_AGE_BAND);
+            knownLabel(at + ".age_band", r.ageBand(), io.vigil.riskmodel.catalog.PaymentFeature.CUSTOMER_AGE_BAND);
             knownLabel(at + ".channel", r.channel(), io.vigil.riskmodel.catalog.PaymentFeature.CHANNEL);
-            knownLabel(at + ".loginMethod", r.loginMethod(), io.vigil.riskmodel.catalog.PaymentFeature.LOGIN_METHOD);
+            knownLabel(at + ".login_method", r.loginMethod(), io.vigil.riskmodel.catalog.PaymentFeature.LOGIN_METHOD);
             if (!(r.stepUp() >= 0.0 && r.stepUp() <= 1.0)) {
-                throw new PolicyValidationException(at + ".stepUp", "must be within 0..1");
+                throw new PolicyValidationException(at + ".step_up", "must be within 0..1");
             }
             if (!(r.review() >= r.stepUp() && r.review() <= 1.0)) {
-                throw new PolicyValidationException(at + ".review", "must be within stepUp..1");
+                throw new PolicyValidationException(at + ".review", "must be within step_up..1");
             }
             if (!(r.decline() >= r.review() && r.decline() <= 1.0)) {
                 throw new PolicyValidationException(at + ".decline", "must be within review..1");

@@ -2,9 +2,9 @@ package io.vigil.scoring.rest;
 
 import java.util.List;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -14,6 +14,8 @@ import jakarta.ws.rs.core.Response;
 
 import io.smallrye.mutiny.Uni;
 import io.vigil.scoring.model.ModelRegistry;
+import io.vigil.service.security.AuditActor;
+import io.vigil.service.security.Roles;
 
 /**
  * The model registry over REST: list, register (a file under the model directory, or uploaded bytes), activate as
@@ -21,6 +23,7 @@ import io.vigil.scoring.model.ModelRegistry;
  */
 @Path("/models")
 @Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed(Roles.VIEWER)
 public class ModelResource {
 
     public record RegisterModel(String version, String path) {
@@ -30,9 +33,11 @@ public class ModelResource {
     }
 
     private final ModelRegistry registry;
+    private final AuditActor actor;
 
-    ModelResource(ModelRegistry registry) {
+    ModelResource(ModelRegistry registry, AuditActor actor) {
         this.registry = registry;
+        this.actor = actor;
     }
 
     @GET
@@ -49,29 +54,31 @@ public class ModelResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    public Uni<Response> register(@HeaderParam(PolicyResource.ACTOR) String actor, RegisterModel body) {
+    @RolesAllowed(Roles.OPERATOR)
+    public Uni<Response> register(RegisterModel body) {
         if (body == null) {
             return Uni.createFrom().item(Problem.response(Response.Status.BAD_REQUEST, "a JSON body is required", "body"));
         }
-        return registry.registerPath(body.version(), body.path(), actorOf(actor))
+        return registry.registerPath(body.version(), body.path(), actor.subject())
                 .map(m -> Response.status(Response.Status.CREATED).entity(m).build());
     }
 
     @POST
     @Path("/{version}/upload")
     @Consumes(MediaType.APPLICATION_OCTET_STREAM)
-    public Uni<Response> upload(@HeaderParam(PolicyResource.ACTOR) String actor, @PathParam("version") String version,
-            byte[] model) {
+    @RolesAllowed(Roles.OPERATOR)
+    public Uni<Response> upload(@PathParam("version") String version, byte[] model) {
         if (model == null || model.length == 0) {
             return Uni.createFrom().item(Problem.response(Response.Status.BAD_REQUEST, "model bytes are required", "body"));
         }
-        return registry.registerBytes(version, model, actorOf(actor))
+        return registry.registerBytes(version, model, actor.subject())
                 .map(m -> Response.status(Response.Status.CREATED).entity(m).build());
     }
 
     @POST
     @Path("/{version}/activate")
     @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed(Roles.OPERATOR)
     public Uni<Response> activate(@PathParam("version") String version, ActivateModel body) {
         if (body == null || body.role() == null) {
             return Uni.createFrom().item(Problem.response(Response.Status.BAD_REQUEST,
@@ -80,10 +87,6 @@ public class ModelResource {
         double share = body.share() == null ? 0.0 : body.share();
         return registry.activate(version, body.role(), share)
                 .map(found -> found.map(m -> Response.ok(m).build()).orElseGet(() -> notFound(version)));
-    }
-
-    private static String actorOf(String actor) {
-        return actor == null || actor.isBlank() ? "unknown" : actor;
     }
 
     private static Response notFound(String version) {

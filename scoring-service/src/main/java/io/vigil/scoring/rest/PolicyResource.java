@@ -2,9 +2,9 @@ package io.vigil.scoring.rest;
 
 import java.util.List;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -13,18 +13,21 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import io.smallrye.mutiny.Uni;
-import io.vigil.scoring.config.ScoringConfig;
 import io.vigil.scoring.policy.CohortRule;
 import io.vigil.scoring.policy.PolicyService;
 import io.vigil.scoring.policy.ThresholdPolicy;
+import io.vigil.service.security.AuditActor;
+import io.vigil.service.security.Roles;
 
-/** Threshold policies: create (as DRAFT), list, read, activate; every change audited with its actor and reason. */
+/**
+ * Threshold policies: create (as DRAFT), list, read, activate; every change audited with its actor (the bearer token's
+ * subject) and reason. Reads need {@code viewer}, changes {@code operator}.
+ */
 @Path("/policies")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
+@RolesAllowed(Roles.VIEWER)
 public class PolicyResource {
-
-    public static final String ACTOR = "X-Vigil-Actor";
 
     public record CreatePolicy(String version, List<CohortRule> rules, String reason) {
     }
@@ -36,20 +39,21 @@ public class PolicyResource {
     }
 
     private final PolicyService policies;
-    private final ScoringConfig config;
+    private final AuditActor actor;
 
-    PolicyResource(PolicyService policies, ScoringConfig config) {
+    PolicyResource(PolicyService policies, AuditActor actor) {
         this.policies = policies;
-        this.config = config;
+        this.actor = actor;
     }
 
     @POST
-    public Uni<Response> create(@HeaderParam(ACTOR) String actor, CreatePolicy body) {
-        Response refused = check(actor, body == null ? null : body.reason(), body == null);
+    @RolesAllowed(Roles.OPERATOR)
+    public Uni<Response> create(CreatePolicy body) {
+        Response refused = check(body == null ? null : body.reason(), body == null);
         if (refused != null) {
             return Uni.createFrom().item(refused);
         }
-        return policies.create(body.version(), body.rules(), actorOf(actor), body.reason())
+        return policies.create(body.version(), body.rules(), actor.subject(), body.reason())
                 .map(created -> Response.status(Response.Status.CREATED).entity(created).build());
     }
 
@@ -80,32 +84,24 @@ public class PolicyResource {
 
     @POST
     @Path("/{version}/activate")
-    public Uni<Response> activate(@HeaderParam(ACTOR) String actor, @PathParam("version") String version,
-            Activate body) {
-        Response refused = check(actor, body == null ? null : body.reason(), body == null);
+    @RolesAllowed(Roles.OPERATOR)
+    public Uni<Response> activate(@PathParam("version") String version, Activate body) {
+        Response refused = check(body == null ? null : body.reason(), body == null);
         if (refused != null) {
             return Uni.createFrom().item(refused);
         }
-        return policies.activate(version, actorOf(actor), body.reason())
+        return policies.activate(version, actor.subject(), body.reason())
                 .map(found -> found.map(p -> Response.ok(p).build()).orElseGet(() -> notFound(version)));
     }
 
-    private Response check(String actor, String reason, boolean noBody) {
+    private static Response check(String reason, boolean noBody) {
         if (noBody) {
             return Problem.response(Response.Status.BAD_REQUEST, "a JSON body is required", "body");
-        }
-        if ((actor == null || actor.isBlank()) && config.policies().defaultActor().isEmpty()) {
-            return Problem.response(Response.Status.BAD_REQUEST, "header " + ACTOR + " must name who makes the change",
-                    ACTOR);
         }
         if (reason == null || reason.isBlank()) {
             return Problem.response(Response.Status.BAD_REQUEST, "reason: say why (it goes to the audit trail)", "reason");
         }
         return null;
-    }
-
-    private String actorOf(String actor) {
-        return actor == null || actor.isBlank() ? config.policies().defaultActor().orElseThrow() : actor;
     }
 
     private static Response notFound(String version) {

@@ -21,6 +21,7 @@ import io.vigil.testing.kafka.KafkaBroker;
 import io.vigil.testing.postgres.PostgresServer;
 import io.vigil.testing.postgres.TestDatabase;
 import io.vigil.testing.process.QuarkusServiceProcess;
+import io.vigil.testing.security.TestTokens;
 
 /**
  * The real feature-service for the bench: its packaged jar as a process of its own, on a free port, with a fresh
@@ -72,7 +73,9 @@ final class BenchFeatureService implements AutoCloseable {
                             "quarkus.datasource.password", postgres.password(),
                             "quarkus.datasource.jdbc.url", postgres.jdbcUrl(database.name()),
                             "quarkus.datasource.reactive.url", postgres.reactiveUrl(database.name()),
-                            "quarkus.log.category.\"org.apache.kafka\".level", "ERROR"),
+                            "quarkus.log.category.\"org.apache.kafka\".level", "ERROR",
+                            "mp.jwt.verify.publickey.location", TestTokens.publicKeyFile().toString(),
+                            "mp.jwt.verify.issuer", TestTokens.ISSUER),
                     Duration.ofSeconds(120));
             return new BenchFeatureService(process, database);
         } catch (Exception | Error e) {
@@ -151,6 +154,7 @@ final class BenchFeatureService implements AutoCloseable {
             body.append("]}");
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(process.baseUrl()
                     + "/features/batch")).header("content-type", "application/json").timeout(Duration.ofSeconds(60))
+                    .header("Authorization", TestTokens.bearer("producer", producer))
                     .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(), HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
                 throw new IllegalStateException("feature-service refused a " + producer + " batch (HTTP "

@@ -57,14 +57,17 @@ public final class DemoDriver {
         int rps = Integer.parseInt(opt.getOrDefault("rps", "200"));
         int warmup = Integer.parseInt(opt.getOrDefault("warmup", "3000"));
         String run = UUID.randomUUID().toString().substring(0, 8);
+        // Bearer tokens (demo.sh mints them with ./bin/vigil token): feature pushes need producer, the policy operator.
+        String producerToken = required("VIGIL_PRODUCER_TOKEN");
+        String operatorToken = required("VIGIL_OPERATOR_TOKEN");
 
         System.out.printf("1/2 loading synthetic features for %d accounts into %s/features/batch%n", accounts, features);
-        Map<String, Long> loaded = load(features, accounts, run);
+        Map<String, Long> loaded = load(features, accounts, run, producerToken);
         System.out.println("    " + loaded);
 
         String scoringHttp = opt.getOrDefault("scoring-http", "http://127.0.0.1:8081");
         System.out.printf("    threshold policy demo-%s with cohorts CA-18-24 and app-social: %s%n", run,
-                policy(scoringHttp, run));
+                policy(scoringHttp, run, operatorToken));
         ManagedChannel channel = ManagedChannelBuilder.forTarget(scoring).usePlaintext().build();
         var stub = RiskScoringServiceGrpc.newFutureStub(channel);
         SplittableRandom random = new SplittableRandom(42);
@@ -198,7 +201,7 @@ public final class DemoDriver {
      * Posts account, device and merchant features, each group from the producer the feature contract declares as its
      * source (a value from another producer would be flagged), in batches; returns the summed counts.
      */
-    static Map<String, Long> load(String base, int accounts, String run) throws Exception {
+    static Map<String, Long> load(String base, int accounts, String run, String token) throws Exception {
         ObjectMapper json = new ObjectMapper();
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         SplittableRandom random = new SplittableRandom(7);
@@ -251,25 +254,25 @@ public final class DemoDriver {
             for (int from = 0; from < all.size(); from += 400) {
                 ObjectNode batch = json.createObjectNode().put("producer", e.getKey());
                 batch.putArray("updates").addAll(all.subList(from, Math.min(all.size(), from + 400)));
-                post(http, json, base, batch, totals);
+                post(http, json, base, batch, totals, token);
             }
         }
         return totals;
     }
 
     /** Creates and activates a policy with two cohorts beside the default, so the summary shows cohorts at work. */
-    static String policy(String base, String run) throws Exception {
+    static String policy(String base, String run, String token) throws Exception {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         String body = "{\"version\": \"demo-" + run + "\", \"reason\": \"vigil demo\", \"rules\": ["
-                + "{\"name\": \"default\", \"stepUp\": 0.10, \"review\": 0.30, \"decline\": 0.60},"
-                + "{\"name\": \"CA-18-24\", \"country\": \"CA\", \"ageBand\": \"18-24\", \"stepUp\": 0.05, "
+                + "{\"name\": \"default\", \"step_up\": 0.10, \"review\": 0.30, \"decline\": 0.60},"
+                + "{\"name\": \"CA-18-24\", \"country\": \"CA\", \"age_band\": \"18-24\", \"step_up\": 0.05, "
                 + "\"review\": 0.20, \"decline\": 0.50},"
-                + "{\"name\": \"app-social\", \"channel\": \"app\", \"loginMethod\": \"social\", \"stepUp\": 0.08, "
+                + "{\"name\": \"app-social\", \"channel\": \"app\", \"login_method\": \"social\", \"step_up\": 0.08, "
                 + "\"review\": 0.25, \"decline\": 0.55}]}";
         for (String[] step : new String[][] {{"/policies", body},
                 {"/policies/demo-" + run + "/activate", "{\"reason\": \"vigil demo\"}"}}) {
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + step[0]))
-                    .header("Content-Type", "application/json").header("X-Vigil-Actor", "vigil-demo")
+                    .header("Content-Type", "application/json").header("Authorization", "Bearer " + token)
                     .POST(HttpRequest.BodyPublishers.ofString(step[1])).build(), HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() / 100 != 2) {
                 return "refused: HTTP " + r.statusCode() + " " + r.body();
@@ -278,10 +281,11 @@ public final class DemoDriver {
         return "active";
     }
 
-    static void post(HttpClient http, ObjectMapper json, String base, ObjectNode batch, Map<String, Long> totals)
-            throws Exception {
+    static void post(HttpClient http, ObjectMapper json, String base, ObjectNode batch, Map<String, Long> totals,
+            String token) throws Exception {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + "/features/batch"))
-                .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + token)
+                .timeout(Duration.ofSeconds(30))
                 .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(batch))).build(),
                 HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
@@ -292,6 +296,14 @@ public final class DemoDriver {
         for (String k : new String[] {"applied", "accepted", "flagged", "rejected"}) {
             totals.merge(k, r.path(k).asLong(), Long::sum);
         }
+    }
+
+    private static String required(String variable) {
+        String value = System.getenv(variable);
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException(variable + " must hold a bearer token (./bin/vigil demo sets it)");
+        }
+        return value;
     }
 
     private DemoDriver() {

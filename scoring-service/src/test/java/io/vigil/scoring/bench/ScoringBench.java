@@ -41,6 +41,7 @@ import io.vigil.contracts.scoring.v1.ScoreRequest;
 import io.vigil.contracts.scoring.v1.ScoreResponse;
 import io.vigil.testing.postgres.PostgresLocator;
 import io.vigil.testing.postgres.PostgresServer;
+import io.vigil.testing.security.TestTokens;
 
 /**
  * Open-loop gRPC load generator for Score, with grpc.health.v1.Health/Check sent at the same rate in the same run as
@@ -534,6 +535,9 @@ public final class ScoringBench {
                 "-Dquarkus.datasource.username=" + pgUser,
                 "-Dquarkus.datasource.password=" + pgPassword,
                 "-Dkafka.bootstrap.servers=" + opt.get("kafka"),
+                // The bench calls no REST, but the service is only ready with a key to verify tokens with.
+                "-Dmp.jwt.verify.publickey.location=" + TestTokens.publicKeyFile(),
+                "-Dmp.jwt.verify.issuer=" + TestTokens.ISSUER,
                 "-Dquarkus.log.level=WARN",
                 "-Dquarkus.log.category.\"org.apache.kafka\".level=ERROR",
                 "-Dquarkus.log.category.\"io.vigil\".level=INFO"));

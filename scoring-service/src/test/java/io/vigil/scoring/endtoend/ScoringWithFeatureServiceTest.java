@@ -50,6 +50,7 @@ import io.vigil.riskmodel.catalog.PaymentFeature;
 import io.vigil.riskmodel.model.TreeEnsemble;
 import io.vigil.riskmodel.model.XGBoostJsonLoader;
 import io.vigil.testing.process.QuarkusServiceProcess;
+import io.vigil.testing.security.TestTokens;
 
 /**
  * The real scoring-service and the real feature-service together: features go into feature-service over its REST batch
@@ -278,6 +279,7 @@ class ScoringWithFeatureServiceTest {
                 + eventTime + "\", \"fields\": {" + values + "}}]}";
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(featureService.baseUrl()
                 + "/features/batch")).header("content-type", "application/json")
+                .header("Authorization", TestTokens.bearer("producer", producer))
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode(), response.body());
         assertFalse(response.body().contains("REJECT"), response.body());

@@ -9,6 +9,7 @@ import io.vigil.testing.kafka.KafkaBroker;
 import io.vigil.testing.postgres.TestDatabase;
 import io.vigil.testing.process.QuarkusServiceProcess;
 import io.vigil.testing.quarkus.VigilInfrastructure;
+import io.vigil.testing.security.TestTokens;
 
 /**
  * Real Kafka and PostgreSQL (as for every scoring test) plus the real feature-service, run from its built jar with a
@@ -34,7 +35,9 @@ public class WithFeatureServiceInfrastructure implements QuarkusTestResourceLife
                 "quarkus.datasource.username", featureDatabase.server().user(),
                 "quarkus.datasource.password", featureDatabase.server().password(),
                 "quarkus.datasource.jdbc.url", featureDatabase.server().jdbcUrl(featureDatabase.name()),
-                "quarkus.datasource.reactive.url", featureDatabase.server().reactiveUrl(featureDatabase.name()));
+                "quarkus.datasource.reactive.url", featureDatabase.server().reactiveUrl(featureDatabase.name()),
+                "mp.jwt.verify.publickey.location", TestTokens.publicKeyFile().toString(),
+                "mp.jwt.verify.issuer", TestTokens.ISSUER);
         try {
             featureService = QuarkusServiceProcess.start("feature-service",
                     QuarkusServiceProcess.builtJar("feature-service"), KafkaBroker.freePort(), featureConfig,

@@ -61,16 +61,16 @@ class ThresholdPolicyTest {
                 Arguments.of("rules", "v", List.of(DEFAULT, new CohortRule("d2", null, null, null, null, null, 0, 0, 0))),
                 Arguments.of("rules[1].name", "v", List.of(DEFAULT, new CohortRule("default", "US", null, null, null, null, 0, 0, 0))),
                 Arguments.of("rules[0].name", "v", List.of(new CohortRule(" ", null, null, null, null, null, 0, 0, 0))),
-                Arguments.of("rules[0].stepUp", "v", List.of(new CohortRule("d", null, null, null, null, null, -0.1, 0.2, 0.3))),
+                Arguments.of("rules[0].step_up", "v", List.of(new CohortRule("d", null, null, null, null, null, -0.1, 0.2, 0.3))),
                 Arguments.of("rules[0].review", "v", List.of(new CohortRule("d", null, null, null, null, null, 0.3, 0.2, 0.4))),
                 Arguments.of("rules[0].decline", "v", List.of(new CohortRule("d", null, null, null, null, null, 0.1, 0.2, 0.1))),
                 Arguments.of("rules[0].decline", "v", List.of(new CohortRule("d", null, null, null, null, null, 0.1, 0.2, 1.1))),
-                Arguments.of("rules[0].stepUp", "v", List.of(new CohortRule("d", null, null, null, null, null, Double.NaN, 0.2, 0.3))),
+                Arguments.of("rules[0].step_up", "v", List.of(new CohortRule("d", null, null, null, null, null, Double.NaN, 0.2, 0.3))),
                 Arguments.of("rules[1].country", "v", List.of(DEFAULT, new CohortRule("ca", "Canada", null, null, null, null, 0.1, 0.2, 0.3))),
                 Arguments.of("rules[1].region", "v", List.of(DEFAULT, new CohortRule("r", null, "north", null, null, null, 0.1, 0.2, 0.3))),
-                Arguments.of("rules[1].ageBand", "v", List.of(DEFAULT, new CohortRule("a", null, null, "18-25", null, null, 0.1, 0.2, 0.3))),
+                Arguments.of("rules[1].age_band", "v", List.of(DEFAULT, new CohortRule("a", null, null, "18-25", null, null, 0.1, 0.2, 0.3))),
                 Arguments.of("rules[1].channel", "v", List.of(DEFAULT, new CohortRule("c", null, null, null, "WEB", null, 0.1, 0.2, 0.3))),
-                Arguments.of("rules[1].loginMethod", "v", List.of(DEFAULT, new CohortRule("l", null, null, null, null, "sso", 0.1, 0.2, 0.3))));
+                Arguments.of("rules[1].login_method", "v", List.of(DEFAULT, new CohortRule("l", null, null, null, null, "sso", 0.1, 0.2, 0.3))));
     }
 
     @ParameterizedTest(name = "{0}")

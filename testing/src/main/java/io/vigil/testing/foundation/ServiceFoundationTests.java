@@ -3,6 +3,7 @@ package io.vigil.testing.foundation;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -13,6 +14,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -112,6 +114,58 @@ public abstract class ServiceFoundationTests {
             assertTrue(services.contains("vigil.ops.v1.ServiceInfoService"), services.toString());
         } finally {
             channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
+    /** The URLs the READMEs give for every service answer on it, the Swagger UI included (not only in dev mode). */
+    @Test
+    void shouldAnswerEveryUrlTheReadmesGive() {
+        given().when().get("/q/health/ready").then().statusCode(200);
+        given().when().get("/q/metrics").then().statusCode(200);
+        given().accept("application/json").when().get("/q/openapi").then().statusCode(200)
+                .body("openapi", startsWith("3."));
+        given().redirects().follow(true).when().get("/q/swagger-ui").then().statusCode(200)
+                .body(containsString("swagger-ui"));
+    }
+
+    /** Health, metrics and OpenAPI stay open: a garbage bearer token does not turn them into a 401. */
+    @Test
+    void shouldKeepHealthMetricsAndOpenApiOpenWhateverTheToken() {
+        for (String path : List.of("/q/health/ready", "/q/metrics", "/q/openapi")) {
+            given().header("Authorization", "Bearer not-a-token").when().get(path).then().statusCode(200);
+        }
+    }
+
+    /**
+     * One JSON naming convention for every REST API of the suite (contracts/README.md): no schema property in the
+     * OpenAPI document is camelCase.
+     */
+    @Test
+    void shouldDescribeEverySchemaPropertyInSnakeCase() {
+        Map<String, Object> schemas = given().accept("application/json").when().get("/q/openapi")
+                .then().statusCode(200).extract().jsonPath().getMap("components.schemas");
+        List<String> camel = new ArrayList<>();
+        collectCamelCase("", schemas == null ? Map.of() : schemas, camel);
+        assertTrue(camel.isEmpty(), "camelCase properties in /q/openapi: " + camel);
+    }
+
+    private static void collectCamelCase(String path, Object node, List<String> out) {
+        if (node instanceof Map<?, ?> map) {
+            Object properties = map.get("properties");
+            if (properties instanceof Map<?, ?> props) {
+                for (Object name : props.keySet()) {
+                    if (!String.valueOf(name).matches("[a-z0-9_]+")) {
+                        out.add(path + "." + name);
+                    }
+                }
+            }
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                collectCamelCase(path + "." + e.getKey(), e.getValue(), out);
+            }
+        } else if (node instanceof List<?> list) {
+            for (int i = 0; i < list.size(); i++) {
+                collectCamelCase(path + "[" + i + "]", list.get(i), out);
+            }
         }
     }
 

@@ -7,6 +7,7 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.vigil.testing.kafka.KafkaBroker;
 import io.vigil.testing.postgres.PostgresLocator;
 import io.vigil.testing.postgres.TestDatabase;
+import io.vigil.testing.security.TestTokens;
 
 /**
  * Gives a service's {@code @QuarkusTest}s a real Kafka broker and a real PostgreSQL with a fresh database, and points
@@ -41,6 +42,8 @@ public class VigilInfrastructure implements QuarkusTestResourceLifecycleManager 
         config.put("quarkus.datasource.password", postgres.server().password());
         config.put("quarkus.datasource.jdbc.url", postgres.server().jdbcUrl(database.name()));
         config.put("quarkus.datasource.reactive.url", postgres.server().reactiveUrl(database.name()));
+        // Bearer tokens: the services verify TestTokens' signatures, never the local stack's key.
+        config.putAll(TestTokens.verifierConfig());
         return config;
     }
 
