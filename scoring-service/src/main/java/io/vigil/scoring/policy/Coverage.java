@@ -25,10 +25,10 @@ public record Coverage(Integer keyFeatures, List<String> features, Double maxMis
 
     /** This rule with each absent field taken from {@code fallback}. */
     public Coverage orElse(Coverage fallback) {
-        if (fallback == null) {
-            return this;
-        }
         boolean ownList = keyFeatures != null || features != null;
+        if (fallback == null || (ownList && maxMissingShare != null && decision != null)) {
+            return this; // complete already: no allocation on the scoring path
+        }
         return new Coverage(ownList ? keyFeatures : fallback.keyFeatures(), ownList ? features : fallback.features(),
                 maxMissingShare != null ? maxMissingShare : fallback.maxMissingShare(),
                 decision != null ? decision : fallback.decision());
