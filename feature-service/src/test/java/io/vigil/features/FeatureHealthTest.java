@@ -15,6 +15,8 @@ import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
+import jakarta.inject.Inject;
+
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -42,6 +44,7 @@ import io.vigil.contracts.features.v1.GetFeaturesRequest;
 import io.vigil.contracts.features.v1.GetFeaturesResponse;
 import io.vigil.eventing.CloudEventHeaders;
 import io.vigil.eventing.EventTopics;
+import io.vigil.features.health.FeatureHealthMonitor;
 import io.vigil.testing.quarkus.VigilInfrastructure;
 
 /**
@@ -156,6 +159,41 @@ class FeatureHealthTest {
         assertTrue(recovery.getDetail().contains("risk-ops@example"), recovery.getDetail());
     }
 
+    @Inject
+    FeatureHealthMonitor monitor;
+
+    @Test
+    void shouldApplyARebaselineMadeThroughAnotherInstance() throws Exception {
+        // Health windows live in each instance's memory: a re-baseline audited by another replica must reach this one.
+        StringBuilder body = new StringBuilder("{\"producer\": \"account-profile\", \"updates\": [");
+        for (int i = 0; i < 20; i++) {
+            body.append(i == 0 ? "" : ",").append("{\"event_id\": \"").append(UUID.randomUUID())
+                    .append("\", \"entity\": {\"type\": \"account\", \"id\": \"other-").append(i)
+                    .append("\"}, \"event_time\": \"").append(Instant.now())
+                    .append("\", \"fields\": {\"email_domain_free\": true}}");
+        }
+        api().body(body.append("]}").toString()).post("/features/batch").then().statusCode(200);
+        assertTrue(!monitor.engine().bucketCounts("email_domain_free").isEmpty());
+
+        String url = ConfigProvider.getConfig().getValue("quarkus.datasource.jdbc.url", String.class);
+        java.util.Properties props = new java.util.Properties();
+        props.setProperty("user", ConfigProvider.getConfig().getValue("quarkus.datasource.username", String.class));
+        ConfigProvider.getConfig().getOptionalValue("quarkus.datasource.password", String.class)
+                .ifPresent(p -> props.setProperty("password", p));
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(url, props);
+                java.sql.Statement s = c.createStatement()) {
+            s.executeUpdate("INSERT INTO health_rebaseline (actor, reason, feature, segment, features_reset, "
+                    + "alarms_cleared) VALUES ('bob', 'fixed upstream', 'email_domain_free', 'all', "
+                    + "'[\"email_domain_free\"]', '[]')");
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!monitor.engine().bucketCounts("email_domain_free").isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertEquals(Map.of(), monitor.engine().bucketCounts("email_domain_free"),
+                "the window is dropped within features.health.rebaseline-refresh");
+    }
+
     @Test
     void shouldFoldFreeFormSegmentValuesIntoOtherSoSegmentsAndGaugesStayBounded() {
         String run = UUID.randomUUID().toString().substring(0, 8);
@@ -187,7 +225,8 @@ class FeatureHealthTest {
         String metrics = api().get("/q/metrics").then().statusCode(200).extract().asString();
         long gauges = metrics.lines().filter(l -> l.startsWith("vigil_feature_health{feature=\"email_domain_free\""))
                 .filter(l -> l.contains("metric=\"alarms\"")).count();
-        assertEquals(segments.size(), gauges, "one alarms gauge per segment");
+        // One gauge per segment ever seen for the feature (other tests feed it real levels too): within the bound.
+        assertTrue(gauges >= segments.size() && gauges <= 31, gauges + " alarms gauges");
         assertTrue(metrics.lines().noneMatch(l -> l.contains(run)), "no gauge carries a junk value");
     }
 
