@@ -147,6 +147,9 @@ class FeatureHealthTest {
                 .body("segment", equalTo("login_method=social"))
                 .body("features_reset", org.hamcrest.Matchers.contains("email_age_days"))
                 .body("alarms_cleared", org.hamcrest.Matchers.hasItem("email_age_days login_method=social DEFAULT_RATE"));
+        // The alarms gauge clears with the alarm, before any new evaluation.
+        api().get("/q/metrics").then().statusCode(200).body(org.hamcrest.Matchers.containsString(
+                "vigil_feature_health{feature=\"email_age_days\",metric=\"alarms\",segment=\"login_method=social\"} 0.0"));
         api().post("/health/features/evaluate").then().statusCode(200);
         api().queryParam("feature", "email_age_days").queryParam("segment", "login_method=social")
                 .get("/health/features").then().statusCode(200)

@@ -226,6 +226,13 @@ public class FeatureHealthMonitor {
         for (String f : scope) {
             recovered.addAll(engine.rebaseline(f, segment, now, why));
         }
+        // An alert on the alarms gauge must clear with the alarm, not wait for the segment's next evaluation.
+        for (HealthChange c : recovered) {
+            double[] holder = gauges.get(c.feature() + '|' + c.segment() + "|alarms");
+            if (holder != null) {
+                holder[0] = 0;
+            }
+        }
         publish(recovered);
         return new Rebaselined(scope, recovered);
     }
