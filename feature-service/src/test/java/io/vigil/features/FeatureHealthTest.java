@@ -15,6 +15,8 @@ import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
+import jakarta.inject.Inject;
+
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -31,6 +33,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.specification.RequestSpecification;
 import io.restassured.http.ContentType;
+import io.restassured.specification.RequestSpecification;
 import io.vigil.contracts.events.v1.FeatureHealthChanged;
 import io.vigil.contracts.events.v1.FeatureHealthMetric;
 import io.vigil.contracts.events.v1.FeatureHealthState;
@@ -42,6 +45,7 @@ import io.vigil.contracts.features.v1.GetFeaturesRequest;
 import io.vigil.contracts.features.v1.GetFeaturesResponse;
 import io.vigil.eventing.CloudEventHeaders;
 import io.vigil.eventing.EventTopics;
+import io.vigil.features.health.FeatureHealthMonitor;
 import io.vigil.testing.quarkus.VigilInfrastructure;
 import io.vigil.testing.security.TestTokens;
 
@@ -110,6 +114,173 @@ class FeatureHealthTest {
         assertEquals("login_method", event.getSegment().getAttribute());
         assertEquals("social", event.getSegment().getValue());
         assertTrue(event.getValue() > event.getAlarmLevel(), event.toString());
+    }
+
+    /** The re-baseline tests' operator: the audit names the token's subject. */
+    static RequestSpecification api() {
+        return given().contentType(ContentType.JSON).header("Authorization", TestTokens.bearer("operator",
+                "risk-ops@example"));
+    }
+
+    @Test
+    void shouldRebaselineASegmentWithAnAuditAndRecoverItsAlarm() {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        // email_age_days arrives as its sentinel 0 for social logins, then the change is declared intended.
+        for (int batch = 0; batch < 8; batch++) {
+            sendEmailAges(run + "-h" + batch, 100, false);
+        }
+        for (int batch = 0; batch < 4; batch++) {
+            sendEmailAges(run + "-b" + batch, 100, true);
+        }
+        api().post("/health/features/evaluate").then().statusCode(200);
+        api().queryParam("feature", "email_age_days").queryParam("segment", "login_method=social")
+                .get("/health/features").then().statusCode(200)
+                .body("[0].alarms", org.hamcrest.Matchers.hasItem("DEFAULT_RATE"));
+
+        String body = "{\"feature\": \"email_age_days\", \"segment\": \"login_method=social\", "
+                + "\"reason\": \"social sign-up no longer shares the email age (intended)\"}";
+        given().contentType(ContentType.JSON).body(body).post("/health/features/rebaseline")
+                .then().statusCode(401).contentType("application/problem+json");
+        api("viewer").contentType(ContentType.JSON).body(body).post("/health/features/rebaseline")
+                .then().statusCode(403).contentType("application/problem+json");
+        api().body("{\"feature\": \"email_age_days\", \"segment\": \"login_method=social\", \"reason\": \" \"}")
+                .post("/health/features/rebaseline")
+                .then().statusCode(400).contentType("application/problem+json").body("field", equalTo("reason"));
+        api().body(body.replace("login_method=social", "country=Canada")).post("/health/features/rebaseline")
+                .then().statusCode(400).contentType("application/problem+json").body("field", equalTo("segment"));
+        api().body(body.replace("\"email_age_days\"", "\"shoe_size\"")).post("/health/features/rebaseline")
+                .then().statusCode(400).contentType("application/problem+json").body("field", equalTo("feature"));
+
+        api().body(body).post("/health/features/rebaseline").then().statusCode(200)
+                .body("actor", equalTo("risk-ops@example"))
+                .body("feature", equalTo("email_age_days"))
+                .body("segment", equalTo("login_method=social"))
+                .body("features_reset", org.hamcrest.Matchers.contains("email_age_days"))
+                .body("alarms_cleared", org.hamcrest.Matchers.hasItem("email_age_days login_method=social DEFAULT_RATE"));
+        // The alarms gauge clears with the alarm, before any new evaluation.
+        api().get("/q/metrics").then().statusCode(200).body(org.hamcrest.Matchers.containsString(
+                "vigil_feature_health{feature=\"email_age_days\",metric=\"alarms\",segment=\"login_method=social\"} 0.0"));
+        api().post("/health/features/evaluate").then().statusCode(200);
+        api().queryParam("feature", "email_age_days").queryParam("segment", "login_method=social")
+                .get("/health/features").then().statusCode(200)
+                .body("[0].alarms", org.hamcrest.Matchers.empty());
+        api().get("/health/features/rebaselines").then().statusCode(200)
+                .body("reason", org.hamcrest.Matchers.hasItem("social sign-up no longer shares the email age (intended)"));
+        FeatureHealthChanged recovery = awaitHealthEvent("email_age_days", FeatureHealthState.FEATURE_HEALTH_STATE_RECOVERED,
+                "re-baselined");
+        assertEquals("social", recovery.getSegment().getValue());
+        assertTrue(recovery.getDetail().contains("risk-ops@example"), recovery.getDetail());
+    }
+
+    @Inject
+    FeatureHealthMonitor monitor;
+
+    @Test
+    void shouldApplyARebaselineMadeThroughAnotherInstance() throws Exception {
+        // Health windows live in each instance's memory: a re-baseline audited by another replica must reach this one.
+        StringBuilder body = new StringBuilder("{\"producer\": \"account-profile\", \"updates\": [");
+        for (int i = 0; i < 20; i++) {
+            body.append(i == 0 ? "" : ",").append("{\"event_id\": \"").append(UUID.randomUUID())
+                    .append("\", \"entity\": {\"type\": \"account\", \"id\": \"other-").append(i)
+                    .append("\"}, \"event_time\": \"").append(Instant.now())
+                    .append("\", \"fields\": {\"email_domain_free\": true}}");
+        }
+        api("producer").contentType(ContentType.JSON).body(body.append("]}").toString()).post("/features/batch").then().statusCode(200);
+        assertTrue(!monitor.engine().bucketCounts("email_domain_free").isEmpty());
+
+        String url = ConfigProvider.getConfig().getValue("quarkus.datasource.jdbc.url", String.class);
+        java.util.Properties props = new java.util.Properties();
+        props.setProperty("user", ConfigProvider.getConfig().getValue("quarkus.datasource.username", String.class));
+        ConfigProvider.getConfig().getOptionalValue("quarkus.datasource.password", String.class)
+                .ifPresent(p -> props.setProperty("password", p));
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(url, props);
+                java.sql.Statement s = c.createStatement()) {
+            s.executeUpdate("INSERT INTO health_rebaseline (actor, reason, feature, segment, features_reset, "
+                    + "alarms_cleared) VALUES ('bob', 'fixed upstream', 'email_domain_free', 'all', "
+                    + "'[\"email_domain_free\"]', '[]')");
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!monitor.engine().bucketCounts("email_domain_free").isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertEquals(Map.of(), monitor.engine().bucketCounts("email_domain_free"),
+                "the window is dropped within features.health.rebaseline-refresh");
+    }
+
+    @Test
+    void shouldFoldFreeFormSegmentValuesIntoOtherSoSegmentsAndGaugesStayBounded() {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        // 10,000 distinct junk values for every segment attribute (a producer putting a request id there).
+        for (int batch = 0; batch < 10; batch++) {
+            StringBuilder body = new StringBuilder("{\"producer\": \"account-profile\", \"updates\": [");
+            for (int i = 0; i < 1000; i++) {
+                String junk = run + "-" + batch + "-" + i;
+                body.append(i == 0 ? "" : ",").append("{\"event_id\": \"").append(UUID.randomUUID())
+                        .append("\", \"entity\": {\"type\": \"account\", \"id\": \"junk-").append(junk)
+                        .append("\"}, \"event_time\": \"").append(Instant.now())
+                        .append("\", \"fields\": {\"email_domain_free\": ").append(i % 3 == 0)
+                        .append("}, \"attributes\": {\"country\": \"c-").append(junk).append("\", \"region\": \"r-")
+                        .append(junk).append("\", \"customer_age_band\": \"b-").append(junk)
+                        .append("\", \"channel\": \"ch-").append(junk).append("\", \"login_method\": \"l-")
+                        .append(junk).append("\"}}");
+            }
+            body.append("]}");
+            api("producer").contentType(ContentType.JSON).body(body.toString()).post("/features/batch").then()
+                    .statusCode(200).body("applied", equalTo(1000));
+        }
+        api().post("/health/features/evaluate").then().statusCode(200);
+        List<String> segments = api().queryParam("feature", "email_domain_free").get("/health/features")
+                .then().statusCode(200).extract().jsonPath().getList("segment", String.class);
+        // At most the contract's levels plus "other" per attribute, and the whole population: 31 (SegmentLevelsTest).
+        assertTrue(segments.size() <= 31, segments.toString());
+        assertTrue(segments.containsAll(List.of("country=other", "region=other", "customer_age_band=other",
+                "channel=other", "login_method=other")), segments.toString());
+        assertTrue(segments.stream().noneMatch(s -> s.contains(run)), segments.toString());
+        String metrics = api().get("/q/metrics").then().statusCode(200).extract().asString();
+        long gauges = metrics.lines().filter(l -> l.startsWith("vigil_feature_health{feature=\"email_domain_free\""))
+                .filter(l -> l.contains("metric=\"alarms\"")).count();
+        // One gauge per segment ever seen for the feature (other tests feed it real levels too): within the bound.
+        assertTrue(gauges >= segments.size() && gauges <= 31, gauges + " alarms gauges");
+        assertTrue(metrics.lines().noneMatch(l -> l.contains(run)), "no gauge carries a junk value");
+    }
+
+    private void sendEmailAges(String prefix, int n, boolean broken) {
+        StringBuilder body = new StringBuilder("{\"producer\": \"account-profile\", \"updates\": [");
+        Instant now = Instant.now();
+        for (int i = 0; i < n; i++) {
+            boolean social = random.nextInt(10) < 4;
+            long age = broken && social ? 0 : 1 + random.nextInt(3000);
+            body.append(i == 0 ? "" : ",").append("{\"event_id\": \"").append(UUID.randomUUID())
+                    .append("\", \"entity\": {\"type\": \"account\", \"id\": \"email-").append(prefix).append("-")
+                    .append(i).append("\"}, \"event_time\": \"").append(now).append("\", \"fields\": {\"email_age_days\": ")
+                    .append(age).append(", \"login_method\": \"").append(social ? "social" : "password")
+                    .append("\"}, \"attributes\": {\"channel\": \"web\"}}");
+        }
+        body.append("]}");
+        api("producer").contentType(ContentType.JSON).body(body.toString()).post("/features/batch").then()
+                .statusCode(200).body("applied", equalTo(n));
+    }
+
+    private static FeatureHealthChanged awaitHealthEvent(String feature, FeatureHealthState state, String detail) {
+        Map<String, Object> config = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class),
+                ConsumerConfig.GROUP_ID_CONFIG, "health-test-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(EventTopics.FEATURE_HEALTH));
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    FeatureHealthChanged e = FeatureHealthChanged.parseFrom(record.value());
+                    if (e.getFeature().equals(feature) && e.getState() == state && e.getDetail().contains(detail)) {
+                        return e;
+                    }
+                }
+            }
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            throw new AssertionError(e);
+        }
+        return fail("no " + state + " for " + feature + " (" + detail + ") on " + EventTopics.FEATURE_HEALTH + " within 30 s");
     }
 
     @ParameterizedTest(name = "{0}")

@@ -40,6 +40,9 @@ import io.vigil.scoring.model.ModelLineup;
 import io.vigil.scoring.model.ModelRegistry;
 import io.vigil.scoring.model.ScoringModel;
 import io.vigil.scoring.policy.CohortRule;
+import io.vigil.scoring.policy.Coverage;
+import io.vigil.scoring.policy.CoverageRule;
+import io.vigil.scoring.policy.CoverageVerdict;
 import io.vigil.scoring.policy.PolicyService;
 import io.vigil.scoring.policy.ThresholdPolicy;
 import io.vigil.scoring.routing.ArmAssignment;
@@ -68,6 +71,7 @@ public class Scorer {
     private final ModelRegistry models;
     private final PolicyService policies;
     private final FallbackRule fallbackRule;
+    private final CoverageRule coverageRule;
     private final ArmAssignment arms;
     private final long budgetNanos;
     private final long minimumNanos;
@@ -83,6 +87,8 @@ public class Scorer {
         this.models = models;
         this.policies = policies;
         this.fallbackRule = new FallbackRule(config.fallback().stepUpAmountUsd());
+        this.coverageRule = new CoverageRule(new Coverage(config.coverage().keyFeatures(), null,
+                config.coverage().maxMissingShare(), config.coverage().decision()), fallbackRule);
         this.arms = new ArmAssignment(config.routing().buckets());
         this.budgetNanos = config.budget().total().toNanos();
         this.minimumNanos = config.budget().minimum().toNanos();
@@ -175,16 +181,22 @@ public class Scorer {
             if (Double.isNaN(score)) {
                 throw new IllegalStateException("model " + decider.version() + " scored NaN");
             }
+            // Too little of what the model depends on: the insufficient-data rule decides, not the model's priors.
+            CoverageVerdict coverage = coverageRule.judge(policy, cohort, decider, v);
+            boolean modelDecides = !coverage.insufficient();
             int[] top = new int[REASONS];
             double[] contributions = new double[REASONS];
-            int n = decider.explain(x, top, contributions);
-            Decision decision = ThresholdPolicy.decide(cohort, score);
-            Arm arm = challenger ? Arm.ARM_CHALLENGER : Arm.ARM_CHAMPION;
+            int n = modelDecides ? decider.explain(x, top, contributions) : 0;
+            Decision decision = modelDecides ? ThresholdPolicy.decide(cohort, score) : coverage.decision();
+            Arm arm = !modelDecides ? Arm.ARM_UNSPECIFIED : challenger ? Arm.ARM_CHALLENGER : Arm.ARM_CHAMPION;
 
-            DecisionMade.Builder event = DecisionMade.newBuilder();
+            DecisionMade.Builder event = DecisionMade.newBuilder()
+                    .setKeyFeatureMissingShare(coverage.missingShare())
+                    .addAllKeyFeaturesMissing(coverage.missing())
+                    .setMaxKeyFeatureMissingShare(coverage.maxMissingShare());
             event.addArmScores(ArmScore.newBuilder().setModelVersion(decider.version())
                     .setRole(challenger ? ArmRole.ARM_ROLE_CHALLENGER : ArmRole.ARM_ROLE_CHAMPION)
-                    .setScore(score).setDecided(true));
+                    .setScore(score).setDecided(modelDecides));
             if (lineup.challenger() != null) {
                 ScoringModel other = challenger ? lineup.champion() : lineup.challenger();
                 event.addArmScores(ArmScore.newBuilder().setModelVersion(other.version())
@@ -201,14 +213,16 @@ public class Scorer {
             ScoreResponse.Builder response = ScoreResponse.newBuilder()
                     .setDecisionId(UUID.randomUUID().toString())
                     .setDecision(decision)
-                    .setScore(score)
-                    .setModelVersion(decider.version())
+                    .setScore(modelDecides ? score : 0.0)
+                    .setModelVersion(modelDecides ? decider.version() : "")
                     .setPolicyVersion(policy.version())
                     .setArm(arm)
-                    .setFallback(false)
-                    .setFallbackCause(FallbackCause.FALLBACK_CAUSE_NONE)
+                    .setFallback(!modelDecides)
+                    .setFallbackCause(modelDecides ? FallbackCause.FALLBACK_CAUSE_NONE
+                            : FallbackCause.FALLBACK_CAUSE_INSUFFICIENT_DATA)
                     .addAllFeatureIssues(v.issues())
-                    .setCohort(cohort.name());
+                    .setCohort(cohort.name())
+                    .setKeyFeatureMissingShare(coverage.missingShare());
             for (int i = 0; i < n; i++) {
                 response.addReasons(Reason.newBuilder().setCode(decider.reasonCode(top[i]))
                         .setFeature(decider.featureName(top[i])).setContribution(contributions[i]));

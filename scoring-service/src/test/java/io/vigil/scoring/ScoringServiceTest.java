@@ -44,6 +44,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import io.grpc.ManagedChannel;
+import io.restassured.specification.RequestSpecification;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -620,6 +621,68 @@ class ScoringServiceTest {
         }
         assertEquals("p-elsewhere", r.getPolicyVersion());
         assertEquals("everyone", r.getCohort());
+    }
+
+
+    @Test
+    @Order(14)
+    void shouldDecideAFirstTimeCustomerByTheInsufficientDataRule() throws Exception {
+        String policy = """
+                {"version": "p-coverage", "reason": "first-time customers are stepped up, not declined on no data",
+                 "rules": [{"name": "default", "step_up": 0.3, "review": 0.5, "decline": 0.6,
+                   "coverage": {"features": ["account_age_days", "prior_orders", "prior_chargebacks"],
+                                "max_missing_share": 0.5, "decision": "STEP_UP"}}]}""";
+        api().contentType("application/json").body(policy.replace("\"max_missing_share\": 0.5", "\"max_missing_share\": 1.5")).post("/policies")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("field", equalTo("rules[0].coverage.max_missing_share"));
+        api().contentType("application/json").body(policy.replace("\"prior_orders\"", "\"prior_order_count\"")).post("/policies")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("field", equalTo("rules[0].coverage.features[1]"));
+        api().contentType("application/json").body(policy.replace("\"decision\": \"STEP_UP\"", "\"decision\": \"DECLINE\"")).post("/policies")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("field", equalTo("rules[0].coverage.decision"));
+        api().contentType("application/json").body(policy).post("/policies").then().statusCode(201)
+                .body("rules[0].coverage.max_missing_share", equalTo(0.5f));
+        api().contentType("application/json").body("{\"reason\": \"coverage rule\"}").post("/policies/p-coverage/activate").then().statusCode(200);
+        api().get("/policies/active").then().statusCode(200).body("version", equalTo("p-coverage"))
+                .body("rules[0].coverage.features", contains("account_age_days", "prior_orders", "prior_chargebacks"));
+        double before = metrics.fallbacks(FallbackCause.FALLBACK_CAUSE_INSUFFICIENT_DATA);
+
+        // Nothing stored for this account: the 3 named features are all missing (1.0 > 0.5). The model alone would
+        // have declined: amount 200 >= 100: +1.0, chargebacks missing go left: -0.5, p = 0.6225 >= 0.6.
+        ScoreRequest firstTime = request("acct-first-time", 200_00).build();
+        ScoreResponse r = scoring().score(firstTime);
+        assertEquals(Decision.DECISION_STEP_UP, r.getDecision());
+        assertTrue(r.getFallback());
+        assertEquals(FallbackCause.FALLBACK_CAUSE_INSUFFICIENT_DATA, r.getFallbackCause());
+        assertEquals(0.0, r.getScore());
+        assertEquals(Arm.ARM_UNSPECIFIED, r.getArm());
+        assertEquals(0, r.getReasonsCount(), "no reasons: the model did not decide");
+        assertEquals(1.0, r.getKeyFeatureMissingShare());
+        assertEquals(before + 1, metrics.fallbacks(FallbackCause.FALLBACK_CAUSE_INSUFFICIENT_DATA));
+
+        DecisionMade e = awaitEvent(firstTime.getTransactionId()).event();
+        assertEquals(FallbackCause.FALLBACK_CAUSE_INSUFFICIENT_DATA, e.getFallbackCause());
+        assertEquals(1.0, e.getKeyFeatureMissingShare());
+        assertEquals(0.5, e.getMaxKeyFeatureMissingShare());
+        assertEquals(List.of("account_age_days", "prior_orders", "prior_chargebacks"), e.getKeyFeaturesMissingList());
+        assertEquals(1, e.getArmScoresCount());
+        assertFalse(e.getArmScores(0).getDecided(), "the champion scored it, but did not decide");
+        assertEquals(1.0 / (1.0 + Math.exp(-0.5)), e.getArmScores(0).getScore(), 1e-6);
+
+        // A known account: 0 of 3 missing, the model decides (0.6225 >= 0.6: DECLINE).
+        account("acct-known", FakeFeatureStore.ok("prior_chargebacks", 0L));
+        ScoreResponse known = scoring().score(request("acct-known", 200_00).build());
+        assertFalse(known.getFallback());
+        assertEquals(Decision.DECISION_DECLINE, known.getDecision());
+        assertTrue(known.hasKeyFeatureMissingShare());
+        assertEquals(0.0, known.getKeyFeatureMissingShare());
+
+        api().get("/q/metrics").then().statusCode(200)
+                .body(org.hamcrest.Matchers.containsString(
+                        "vigil_scoring_fallbacks_total{cause=\"FALLBACK_CAUSE_INSUFFICIENT_DATA\"} "))
+                .body(org.hamcrest.Matchers.containsString("cohort=\"default\",decision=\"DECISION_STEP_UP\","
+                        + "fallback_cause=\"FALLBACK_CAUSE_INSUFFICIENT_DATA\"}"));
     }
 
     @Test

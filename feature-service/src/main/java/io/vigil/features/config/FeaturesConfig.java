@@ -116,5 +116,12 @@ public interface FeaturesConfig {
         /** Rate alarms (default, null, out-of-range, stale) need the rate at least this far above the reference. */
         @WithDefault("0.05")
         double rateFloor();
+
+        /**
+         * How often each instance applies re-baselines made through another instance (read from the audit table), so
+         * every replica's health follows an operator's re-baseline.
+         */
+        @WithDefault("PT10S")
+        Duration rebaselineRefresh();
     }
 }

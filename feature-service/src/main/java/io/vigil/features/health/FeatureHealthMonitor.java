@@ -24,6 +24,7 @@ import io.vigil.eventing.CloudEventMessages;
 import io.vigil.eventing.ProtoTime;
 import io.vigil.features.config.FeaturesConfig;
 import io.vigil.features.contract.EntityKind;
+import io.vigil.features.contract.FeatureContracts;
 import io.vigil.features.contract.FeatureContract;
 import io.vigil.features.contract.FeatureType;
 import io.vigil.features.contract.Verdict;
@@ -46,17 +47,21 @@ public class FeatureHealthMonitor {
 
     private final HealthEngine engine;
     private final FeatureStore store;
+    private final FeatureContracts contracts;
+    private final String ingestFeatureSet;
     private final Emitter<byte[]> events;
     private final MeterRegistry registry;
     private final Map<String, double[]> gauges = new ConcurrentHashMap<>();
 
-    FeatureHealthMonitor(FeaturesConfig config, FeatureStore store, @Channel("feature-health") Emitter<byte[]> events,
-            MeterRegistry registry) {
+    FeatureHealthMonitor(FeaturesConfig config, FeatureStore store, FeatureContracts contracts,
+            @Channel("feature-health") Emitter<byte[]> events, MeterRegistry registry) {
         FeaturesConfig.Health h = config.health();
         this.engine = new HealthEngine(new HealthEngine.Settings(h.bucket(), h.buckets(), h.minReferenceCount(),
                 h.minWindowCount(), h.evaluateEvery(), h.evaluationInterval(), h.samplesPerBucket(), h.psiFloor(),
                 h.alpha(), h.ksFloor(), h.rateFloor()), 0x5EEDL);
         this.store = store;
+        this.contracts = contracts;
+        this.ingestFeatureSet = config.ingest().featureSet();
         this.events = events;
         this.registry = registry;
     }
@@ -81,10 +86,14 @@ public class FeatureHealthMonitor {
         return store.values(EntityKind.ACCOUNT, lookup, STORED_ATTRIBUTES)
                 .emitOn(Infrastructure.getDefaultWorkerPool())
                 .map(stored -> {
+                    // The levels of the contract in force now: a new version may declare more.
+                    SegmentLevels levels = SegmentLevels.of(contracts.latest(ingestFeatureSet).orElse(null));
                     for (Judged j : applied) {
-                        String[] attrs = attributes(j.update(), stored.getOrDefault(j.update().entityId(), Map.of()));
+                        String[] attrs = attributes(j.update(), stored.getOrDefault(j.update().entityId(), Map.of()),
+                                levels);
+                        Instant eventTime = j.update().eventTime();
                         for (Judged.Value v : j.values()) {
-                            engine.observe(v.contract(), observation(v, attrs, j.update().eventTime(), now), now);
+                            engine.observe(v.contract(), observation(v, attrs, eventTime, now), eventTime, now);
                         }
                     }
                     return evaluateDue(now);
@@ -150,7 +159,8 @@ public class FeatureHealthMonitor {
         return Double.isFinite(v) ? v : 0;
     }
 
-    static String[] attributes(FeatureUpdate u, Map<String, String> stored) {
+    /** Segment attributes of an update, each folded into the contract's levels (free-form values become "other"). */
+    static String[] attributes(FeatureUpdate u, Map<String, String> stored, SegmentLevels levels) {
         String[] attrs = new String[Segment.ATTRIBUTES.size()];
         for (int i = 0; i < attrs.length; i++) {
             String name = Segment.ATTRIBUTES.get(i);
@@ -161,7 +171,7 @@ public class FeatureHealthMonitor {
             if (v == null) {
                 v = stored.get(name);
             }
-            attrs[i] = v == null || v.isEmpty() ? null : v;
+            attrs[i] = v == null || v.isEmpty() ? null : levels.fold(i, v);
         }
         return attrs;
     }
@@ -201,6 +211,34 @@ public class FeatureHealthMonitor {
     /** Health of the features and segments matching the filters (null: all), as of their last evaluation. */
     public List<SegmentHealth> health(String feature, Segment segment) {
         return engine.snapshot(feature, segment);
+    }
+
+    /**
+     * Re-baselines one feature (or every feature, {@code feature} null) for a segment or the whole population, and
+     * publishes the recovery of every alarm that clears.
+     *
+     * @return the features re-baselined (those health has seen) and the alarms recovered
+     */
+    public Rebaselined rebaseline(String feature, Segment segment, String why, Instant now) {
+        List<String> scope = feature == null ? engine.featureNames()
+                : engine.featureNames().contains(feature) ? List.of(feature) : List.of();
+        List<HealthChange> recovered = new ArrayList<>();
+        for (String f : scope) {
+            recovered.addAll(engine.rebaseline(f, segment, now, why));
+        }
+        // An alert on the alarms gauge must clear with the alarm, not wait for the segment's next evaluation.
+        for (HealthChange c : recovered) {
+            double[] holder = gauges.get(c.feature() + '|' + c.segment() + "|alarms");
+            if (holder != null) {
+                holder[0] = 0;
+            }
+        }
+        publish(recovered);
+        return new Rebaselined(scope, recovered);
+    }
+
+    /** What a re-baseline reset. */
+    public record Rebaselined(List<String> features, List<HealthChange> recovered) {
     }
 
     /** Evaluates every feature now, whatever its count of new observations (operators; tests). */

@@ -2,7 +2,6 @@ package io.vigil.features.health;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -12,17 +11,23 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 
 import io.vigil.features.contract.FeatureContract;
 
 /**
  * Feature health over sliding windows, per feature and segment. Pure and synchronised; no I/O.
  *
- * <p>Each feature keeps its recent observations in time buckets (a uniform reservoir of at most
+ * <p>Each feature keeps its recent observations in <b>event-time</b> buckets (a uniform reservoir of at most
  * {@code samplesPerBucket} per bucket), each observation carrying its segment attributes, so every segment's
- * statistics come from one pass over the window. The first time a feature's window holds {@code minReferenceCount}
- * observations it is frozen as the reference (until {@link #rebaseline}).
+ * statistics come from one pass over the window. An observation lands in the bucket of its own event time, whenever it
+ * arrives; the window is the {@code buckets} buckets up to the newest event time seen (the feature's watermark), so a
+ * replayed day gives the windows the real day had. An observation older than the window is counted as late and not
+ * placed; an event time ahead of the wall clock counts as now (a producer whose clock runs ahead must not push every
+ * window forward). The first time a feature's window holds {@code minReferenceCount} observations it is frozen as the
+ * reference (until {@link #rebaseline}).
  *
  * <p>An alarm that one segment's trouble spills into overlapping segments (defaulted values for login_method=social
  * also raise the default rate of country=US and of the whole population) is attributed: a segment whose metric crossed
@@ -71,7 +76,11 @@ public final class HealthEngine {
 
     private static final class FeatureWindow {
         FeatureContract contract;
-        final ArrayDeque<Bucket> buckets = new ArrayDeque<>();
+        /** Event-time buckets by index (event time / bucket length). */
+        final TreeMap<Long, Bucket> buckets = new TreeMap<>();
+        /** Index of the newest event-time bucket seen: the window ends there. */
+        long newest = Long.MIN_VALUE;
+        long late;
         List<Observation> reference;
         double[] edges;
         int sinceEvaluation;
@@ -80,33 +89,60 @@ public final class HealthEngine {
         final Map<Segment, SegmentHealth> latest = new LinkedHashMap<>();
     }
 
+    /** An observation whose event time is its arrival time (tests and callers without an event time). */
     public synchronized void observe(FeatureContract contract, Observation o, Instant now) {
+        observe(contract, o, now, now);
+    }
+
+    /**
+     * Places an observation in the bucket of its event time.
+     *
+     * @return false when it is older than the feature's window (counted in {@link #late}, not placed)
+     */
+    public synchronized boolean observe(FeatureContract contract, Observation o, Instant eventTime, Instant now) {
         FeatureWindow w = features.computeIfAbsent(contract.name(), k -> new FeatureWindow());
         w.contract = contract;
-        long index = now.toEpochMilli() / settings.bucket().toMillis();
-        Bucket last = w.buckets.peekLast();
-        if (last == null || last.index < index) {
-            last = new Bucket(index);
-            w.buckets.addLast(last);
+        long index = Math.min(eventTime.toEpochMilli(), now.toEpochMilli()) / settings.bucket().toMillis();
+        if (index > w.newest) {
+            w.newest = index;
+            expire(w);
         }
-        expire(w, index);
-        // a late observation (now older than the newest bucket) joins the newest bucket
-        last.seen++;
-        if (last.observations.size() < settings.samplesPerBucket()) {
-            last.observations.add(o);
+        if (index <= w.newest - settings.buckets()) {
+            w.late++;
+            return false;
+        }
+        Bucket b = w.buckets.computeIfAbsent(index, Bucket::new);
+        b.seen++;
+        if (b.observations.size() < settings.samplesPerBucket()) {
+            b.observations.add(o);
         } else {
-            long j = random.nextLong(last.seen);
+            long j = random.nextLong(b.seen);
             if (j < settings.samplesPerBucket()) {
-                last.observations.set((int) j, o);
+                b.observations.set((int) j, o);
             }
         }
         w.sinceEvaluation++;
+        return true;
     }
 
-    private void expire(FeatureWindow w, long index) {
-        while (!w.buckets.isEmpty() && w.buckets.peekFirst().index <= index - settings.buckets()) {
-            w.buckets.removeFirst();
+    private void expire(FeatureWindow w) {
+        w.buckets.headMap(w.newest - settings.buckets(), true).clear();
+    }
+
+    /** Observations seen per event-time bucket of a feature's window, by bucket start (tests, diagnostics). */
+    public synchronized SortedMap<Instant, Long> bucketCounts(String feature) {
+        SortedMap<Instant, Long> out = new TreeMap<>();
+        FeatureWindow w = features.get(feature);
+        if (w != null) {
+            w.buckets.forEach((i, b) -> out.put(Instant.ofEpochMilli(i * settings.bucket().toMillis()), b.seen));
         }
+        return out;
+    }
+
+    /** Observations of a feature that arrived older than its window and were not placed. */
+    public synchronized long late(String feature) {
+        FeatureWindow w = features.get(feature);
+        return w == null ? 0 : w.late;
     }
 
     /** Features with enough new observations since their last evaluation, and not evaluated too recently. */
@@ -128,11 +164,61 @@ public final class HealthEngine {
 
     /** Drops a feature's reference; the next full window becomes the new one (after a fix or an intended change). */
     public synchronized void rebaseline(String feature) {
+        rebaseline(feature, Segment.ALL, Instant.EPOCH, "");
+    }
+
+    /**
+     * Re-baselines a feature (after a fix, or a change that is intended), for the whole population or one segment, and
+     * recovers the alarms it clears (returned, so they are published like any recovery).
+     *
+     * <ul>
+     *   <li>{@link Segment#ALL}: the reference and the window are dropped; the reference is rebuilt from observations
+     *       that arrive from now on, the next time the window holds {@code minReferenceCount} of them (a window that
+     *       still holds observations from before the change would make the old normal part of the new one).</li>
+     *   <li>A segment: that segment's observations in the reference are replaced by its observations in the current
+     *       window, so its present distribution becomes its normal; other segments keep their reference (the
+     *       segment's share in overlapping segments, e.g. social logins within country=US, changes with it).</li>
+     * </ul>
+     *
+     * @return the recoveries of every alarm in the re-baselined scope; empty when the feature is unknown
+     */
+    public synchronized List<HealthChange> rebaseline(String feature, Segment segment, Instant now, String why) {
         FeatureWindow w = features.get(feature);
-        if (w != null) {
+        if (w == null) {
+            return List.of();
+        }
+        List<HealthChange> recovered = new ArrayList<>();
+        for (Map.Entry<Segment, Set<HealthMetric>> e : w.alarms.entrySet()) {
+            Segment s = e.getKey();
+            if (segment.all() || s.equals(segment)) {
+                for (HealthMetric m : e.getValue()) {
+                    recovered.add(new HealthChange(feature, s, m, false, 0, 0, 0, 0, 0, now, now,
+                            s + ": " + m + " re-baselined (" + why + ")"));
+                }
+            }
+        }
+        if (segment.all()) {
             w.reference = null;
             w.edges = null;
+            w.buckets.clear();
+            w.alarms.clear();
+            w.latest.clear();
+        } else {
+            w.alarms.remove(segment);
+            w.latest.remove(segment);
+            if (w.reference != null) {
+                List<Observation> next = new ArrayList<>();
+                for (Observation o : w.reference) {
+                    if (!o.in(segment)) {
+                        next.add(o);
+                    }
+                }
+                w.buckets.values().forEach(b -> b.observations.stream().filter(o -> o.in(segment)).forEach(next::add));
+                w.reference = List.copyOf(next);
+                w.edges = w.contract.type().numeric() ? quantileEdges(w.reference) : null;
+            }
         }
+        return recovered;
     }
 
     public synchronized List<SegmentHealth> snapshot(String feature, Segment segment) {
@@ -157,9 +243,8 @@ public final class HealthEngine {
         }
         w.sinceEvaluation = 0;
         w.lastEvaluationMillis = now.toEpochMilli();
-        expire(w, now.toEpochMilli() / settings.bucket().toMillis());
         List<Observation> window = new ArrayList<>();
-        w.buckets.forEach(b -> window.addAll(b.observations));
+        w.buckets.values().forEach(b -> window.addAll(b.observations));
         if (w.reference == null) {
             if (window.size() < settings.minReferenceCount()) {
                 return List.of();
@@ -168,7 +253,7 @@ public final class HealthEngine {
             w.edges = w.contract.type().numeric() ? quantileEdges(w.reference) : null;
         }
         Instant windowStart = w.buckets.isEmpty() ? now
-                : Instant.ofEpochMilli(w.buckets.peekFirst().index * settings.bucket().toMillis());
+                : Instant.ofEpochMilli(w.buckets.firstKey() * settings.bucket().toMillis());
 
         Map<Segment, Stats> win = collect(w, window);
         Map<Segment, Stats> ref = collect(w, w.reference);

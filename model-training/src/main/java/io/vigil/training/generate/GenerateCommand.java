@@ -2,6 +2,7 @@ package io.vigil.training.generate;
 
 import io.vigil.riskmodel.population.CohortRiskShift;
 import io.vigil.riskmodel.population.DefaultedField;
+import io.vigil.riskmodel.population.Missingness;
 import io.vigil.riskmodel.population.PaymentBatch;
 import io.vigil.riskmodel.population.PopulationConfig;
 import io.vigil.riskmodel.population.PopulationGenerator;
@@ -31,12 +32,14 @@ public final class GenerateCommand {
 
     public static final String USAGE = "generate --rows N --seed S --out FILE[.csv|.csv.gz] [--days D] "
             + "[--cohort-risk country=CA,customer_age_band=18-24:1.55]... "
-            + "[--default-field account_age_days=0@login_method=social]...";
+            + "[--default-field account_age_days=0@login_method=social]... "
+            + "[--missingness realistic|none|FIRST_TIME,UNSEEN_ACCOUNTS,UNSEEN_DEVICES,UNSEEN_CARDS]";
 
     private static final int BLOCK = 16_384;
 
     public int run(String[] argv, PrintStream err) throws Exception {
-        Args args = new Args(argv, 1, Set.of("rows", "seed", "out", "days", "cohort-risk", "default-field", "threads"));
+        Args args = new Args(argv, 1, Set.of("rows", "seed", "out", "days", "cohort-risk", "default-field", "threads",
+                "missingness"));
         long rows = args.longValue("rows", -1);
         if (rows <= 0) {
             throw new UsageException("--rows must be a positive number of rows");
@@ -46,6 +49,7 @@ public final class GenerateCommand {
         PopulationConfig config = new PopulationConfig(seed, PopulationConfig.DEFAULT_START, args.intValue("days", 30),
                 java.util.List.of(), java.util.List.of());
         try {
+            config = config.withMissingness(Missingness.parse(args.text("missingness", "realistic")));
             for (String shift : args.all("cohort-risk")) {
                 config = config.withRiskShift(CohortRiskShift.parse(shift));
             }

@@ -72,5 +72,30 @@ class GenerateCommandTest {
         assertEquals(2, cli("generate", "--rows", "10", "--out", dir.resolve("x.csv").toString(),
                 "--cohort-risk", "country=Atlantis:2"));
         assertEquals(2, cli("generate", "--rows", "0", "--out", dir.resolve("x.csv").toString()));
+        assertEquals(2, cli("generate", "--rows", "10", "--out", dir.resolve("x.csv").toString(),
+                "--missingness", "some"));
+        assertEquals(2, cli("generate", "--rows", "10", "--out", dir.resolve("x.csv").toString(),
+                "--missingness", "0.8,0.01,0.5,2"));
+    }
+
+    @Test
+    void shouldEmitTheStoresGapsAsEmptyCellsUnlessToldNone() throws Exception {
+        Path realistic = dir.resolve("realistic.csv");
+        Path none = dir.resolve("none.csv");
+        assertEquals(0, cli("generate", "--rows", "20000", "--seed", "9", "--out", realistic.toString()));
+        assertEquals(0, cli("generate", "--rows", "20000", "--seed", "9", "--out", none.toString(),
+                "--missingness", "none"));
+        assertTrue(emptyAccountAges(realistic) > 100, "accounts the store lacks: account_age_days empty");
+        assertEquals(0, emptyAccountAges(none));
+    }
+
+    private static int emptyAccountAges(Path csv) throws Exception {
+        List<String> lines = Files.readAllLines(csv);
+        int age = List.of(lines.get(0).split(",")).indexOf("account_age_days");
+        int empty = 0;
+        for (int i = 1; i < lines.size(); i++) {
+            empty += lines.get(i).split(",", -1)[age].isEmpty() ? 1 : 0;
+        }
+        return empty;
     }
 }

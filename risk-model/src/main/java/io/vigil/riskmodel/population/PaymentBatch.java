@@ -21,6 +21,9 @@ public final class PaymentBatch {
     final boolean[] chargeback;
     final float[] chargebackDelayDays;
     final StepUpOutcome[] stepUp;
+    final boolean[] accountUnseen;
+    final boolean[] deviceUnseen;
+    final boolean[] cardUnseen;
 
     public PaymentBatch(int capacity) {
         this.capacity = capacity;
@@ -31,6 +34,9 @@ public final class PaymentBatch {
         this.chargeback = new boolean[capacity];
         this.chargebackDelayDays = new float[capacity];
         this.stepUp = new StepUpOutcome[capacity];
+        this.accountUnseen = new boolean[capacity];
+        this.deviceUnseen = new boolean[capacity];
+        this.cardUnseen = new boolean[capacity];
     }
 
     public int size() {
@@ -81,5 +87,23 @@ public final class PaymentBatch {
     /** Outcome had the checkout been challenged. */
     public StepUpOutcome stepUpOutcome(int row) {
         return stepUp[row];
+    }
+
+    /**
+     * Whether the feature store has no history of this row's account (a first-time or unseen account, see
+     * {@link Missingness}): its account-level features are missing, and a producer would have published none.
+     */
+    public boolean accountUnseen(int row) {
+        return accountUnseen[row];
+    }
+
+    /** Whether device intelligence does not know this row's device: {@code new_device} is missing. */
+    public boolean deviceUnseen(int row) {
+        return deviceUnseen[row];
+    }
+
+    /** Whether this row's card BIN range is unknown: card BIN mismatch and prepaid flag are missing. */
+    public boolean cardUnseen(int row) {
+        return cardUnseen[row];
     }
 }

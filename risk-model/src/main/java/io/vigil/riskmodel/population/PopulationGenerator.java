@@ -2,6 +2,7 @@ package io.vigil.riskmodel.population;
 
 import static io.vigil.riskmodel.catalog.PaymentFeature.*;
 
+import io.vigil.riskmodel.catalog.PaymentFeature;
 import java.util.SplittableRandom;
 
 /**
@@ -11,7 +12,9 @@ import java.util.SplittableRandom;
  * <p>Features are drawn with realistic correlations (young accounts have young emails and few orders, voice orders have
  * no device or IP signals, digital goods have no shipping address); the fraud label is then drawn from
  * {@link FraudRisk}, times any cohort risk shift; chargebacks and step-up outcomes follow from the label. Defaulted-field
- * scenarios are applied last, to the emitted features only.
+ * scenarios and then {@link Missingness} (what the feature store lacks: first-time accounts, unseen devices and cards)
+ * are applied last, to the emitted features only, so the truth keeps the real values. Missingness draws from a random
+ * stream of its own: a row the store fully knows is the same, value for value, whatever the missingness rates.
  */
 public final class PopulationGenerator {
 
@@ -27,6 +30,13 @@ public final class PopulationGenerator {
         0.007};
     /** Categories that ship nothing, so have no shipping address. */
     private static final boolean[] DIGITAL = {true, false, true, true, true, false, false, false, true, true};
+    /** Account-level stored features: all missing when the store has never seen the account. */
+    private static final PaymentFeature[] ACCOUNT_HISTORY = {ACCOUNT_AGE_DAYS, LOGIN_METHOD,
+        CUSTOMER_AGE_BAND, COUNTRY, REGION, TXN_COUNT_1H, TXN_COUNT_24H, AMOUNT_SUM_24H, EMAIL_AGE_DAYS,
+        EMAIL_DOMAIN_FREE, PRIOR_CHARGEBACKS, DISTINCT_CARDS_24H, PRIOR_ORDERS, AMOUNT_TO_AVG_RATIO, PASSWORD_RESET_7D,
+        IP_COUNTRY_MISMATCH};
+    /** Salt of the missingness stream, so its draws never shift the feature stream's. */
+    private static final long MISSINGNESS_SALT = 0x6A09E667F3BCC909L;
     private static final double[] HOUR_WEIGHTS = {1.2, 0.8, 0.5, 0.4, 0.4, 0.6, 1.2, 2.5, 3.8, 4.6, 5.2, 5.6, 6.0, 5.8,
         5.4, 5.2, 5.3, 5.6, 6.0, 6.4, 6.3, 5.5, 4.0, 2.4};
 
@@ -157,6 +167,37 @@ public final class PopulationGenerator {
                 x[o + d.feature().ordinal()] = d.value();
             }
         }
+        applyMissingness(rowNumber, accountAge, priorOrders, x, o, b, i);
+    }
+
+    private void applyMissingness(long rowNumber, double accountAge, int priorOrders, float[] x, int o, PaymentBatch b,
+            int i) {
+        Missingness m = config.missingness();
+        SplittableRandom rnd = new SplittableRandom(mix(config.seed() ^ MISSINGNESS_SALT, rowNumber));
+        // Always four draws, so each decision has a fixed place in the stream.
+        double account = rnd.nextDouble();
+        double device = rnd.nextDouble();
+        double card = rnd.nextDouble();
+        rnd.nextDouble();
+        boolean firstTime = accountAge < Missingness.FIRST_TIME_MAX_AGE_DAYS && priorOrders == 0;
+        boolean accountUnseen = account < (firstTime ? m.firstTimeAccounts() : m.unseenAccounts());
+        boolean deviceUnseen = x[o + NEW_DEVICE.ordinal()] == 1f && device < m.unseenDevices();
+        boolean cardUnseen = card < m.unseenCards();
+        if (accountUnseen) {
+            for (PaymentFeature f : ACCOUNT_HISTORY) {
+                x[o + f.ordinal()] = Float.NaN;
+            }
+        }
+        if (deviceUnseen) {
+            x[o + NEW_DEVICE.ordinal()] = Float.NaN;
+        }
+        if (cardUnseen) {
+            x[o + CARD_BIN_COUNTRY_MISMATCH.ordinal()] = Float.NaN;
+            x[o + PREPAID_CARD.ordinal()] = Float.NaN;
+        }
+        b.accountUnseen[i] = accountUnseen;
+        b.deviceUnseen[i] = deviceUnseen;
+        b.cardUnseen[i] = cardUnseen;
     }
 
     private static float bit(SplittableRandom rnd, double p) {

@@ -23,6 +23,9 @@ public interface ScoringConfig {
 
     Policies policies();
 
+    /** The coverage (insufficient-data) rule of every cohort whose policy does not set its own. */
+    CoverageDefaults coverage();
+
     interface Budget {
         /** Total time a Score call may take inside the service; a caller's gRPC deadline shortens it, never lengthens it. */
         @WithDefault("50ms")
@@ -134,5 +137,19 @@ public interface ScoringConfig {
         /** How often the active policy is re-read, to follow activations made through another instance. */
         @WithDefault("10s")
         Duration refresh();
+    }
+
+    interface CoverageDefaults {
+        /** Judge the deciding model's N most depended-on features (its total cover ranking). */
+        @WithDefault("8")
+        int keyFeatures();
+
+        /** Above this share (0..1) of them missing or defaulted, the insufficient-data rule decides. */
+        @WithDefault("0.4")
+        double maxMissingShare();
+
+        /** What the insufficient-data rule answers: STEP_UP, APPROVE or FALLBACK_RULE. */
+        @WithDefault("STEP_UP")
+        String decision();
     }
 }

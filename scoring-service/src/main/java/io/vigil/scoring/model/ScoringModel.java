@@ -6,6 +6,7 @@ import io.vigil.riskmodel.catalog.FeatureCatalog;
 import io.vigil.riskmodel.catalog.PaymentFeature;
 import io.vigil.riskmodel.explain.ReasonCodes;
 import io.vigil.riskmodel.explain.TreeShap;
+import io.vigil.riskmodel.model.FeatureImportance;
 import io.vigil.riskmodel.model.TreeEnsemble;
 import io.vigil.scoring.features.FeatureVector;
 
@@ -24,6 +25,7 @@ public final class ScoringModel {
     private final boolean identity;
     private final String[] codes;
     private final ThreadLocal<Scratch> scratch;
+    private final int[] keyFeatures;
 
     public ScoringModel(String version, TreeEnsemble ensemble) {
         this.version = version;
@@ -49,7 +51,18 @@ public final class ScoringModel {
             same &= c == i;
         }
         this.identity = same;
+        // Canonical indexes of the features the model depends on most, most first (coverage rule).
+        this.keyFeatures = java.util.Arrays.stream(FeatureImportance.ranking(ensemble)).map(i -> canonical[i])
+                .filter(c -> c >= 0).toArray();
         this.scratch = ThreadLocal.withInitial(() -> new Scratch(names.size(), shap));
+    }
+
+    /**
+     * Canonical ({@code PaymentFeature}) indexes of the contract features this model depends on most, most first, by
+     * the model's own total cover ({@link FeatureImportance}); features it never splits on are left out. Do not modify.
+     */
+    public int[] keyFeatures() {
+        return keyFeatures;
     }
 
     public String version() {

@@ -10,9 +10,16 @@ package io.vigil.scoring.policy;
  * @param ageBand   customer age band label (18-24, ...), or null
  * @param channel   checkout channel label (web, app, voice), or null
  * @param loginMethod login method label (password, social), or null
+ * @param coverage  the cohort's coverage rule (insufficient data), or null for the policy's default
  */
 public record CohortRule(String name, String country, String region, String ageBand, String channel,
-        String loginMethod, double stepUp, double review, double decline) {
+        String loginMethod, double stepUp, double review, double decline, Coverage coverage) {
+
+    /** A rule that takes its coverage rule from the policy's default cohort or the service configuration. */
+    public CohortRule(String name, String country, String region, String ageBand, String channel, String loginMethod,
+            double stepUp, double review, double decline) {
+        this(name, country, region, ageBand, channel, loginMethod, stepUp, review, decline, null);
+    }
 
     /** How many attributes the rule pins down: the most specific matching rule wins. */
     public int specificity() {

@@ -41,6 +41,7 @@ public record PolicyDiff(String from, String to, List<String> added, List<String
             field(changed, r.name(), "step_up", o.stepUp(), r.stepUp());
             field(changed, r.name(), "review", o.review(), r.review());
             field(changed, r.name(), "decline", o.decline(), r.decline());
+            field(changed, r.name(), "coverage", o.coverage(), r.coverage());
         }
         return new PolicyDiff(before == null ? null : before.version(), after.version(), added,
                 new ArrayList<>(old.keySet()), changed);

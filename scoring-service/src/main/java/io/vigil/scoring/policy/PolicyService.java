@@ -55,7 +55,8 @@ public class PolicyService {
         ScoringConfig.Policies p = config.policies();
         this.active = new AtomicReference<>(ThresholdPolicy.of(BUILT_IN, List.of(
                 new CohortRule("default", null, null, null, null, null, p.defaultStepUp(), p.defaultReview(),
-                        p.defaultDecline()))));
+                        p.defaultDecline(), new Coverage(config.coverage().keyFeatures(), null,
+                                config.coverage().maxMissingShare(), config.coverage().decision())))));
     }
 
     void load(@Observes StartupEvent start) {

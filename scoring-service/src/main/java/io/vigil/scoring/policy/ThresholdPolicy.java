@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Set;
 
 import io.vigil.contracts.scoring.v1.Decision;
+import io.vigil.riskmodel.catalog.FeatureCatalog;
+import io.vigil.riskmodel.catalog.PaymentFeature;
 
 /**
  * A version of the threshold policy: cohort rules, most specific first. Immutable; activation swaps the whole object.
@@ -53,11 +55,11 @@ public final class ThresholdPolicy {
                 throw new PolicyValidationException(at + ".name", "duplicates cohort '" + r.name() + "'");
             }
             // A value no payment can carry (e.g. "Canada" for CA) would make the cohort silently match nothing.
-            knownLabel(at + ".country", r.country(), io.vigil.riskmodel.catalog.PaymentFeature.COUNTRY);
-            knownLabel(at + ".region", r.region(), io.vigil.riskmodel.catalog.PaymentFeature.REGION);
-            knownLabel(at + ".age_band", r.ageBand(), io.vigil.riskmodel.catalog.PaymentFeature.CUSTOMER_AGE_BAND);
-            knownLabel(at + ".channel", r.channel(), io.vigil.riskmodel.catalog.PaymentFeature.CHANNEL);
-            knownLabel(at + ".login_method", r.loginMethod(), io.vigil.riskmodel.catalog.PaymentFeature.LOGIN_METHOD);
+            knownLabel(at + ".country", r.country(), PaymentFeature.COUNTRY);
+            knownLabel(at + ".region", r.region(), PaymentFeature.REGION);
+            knownLabel(at + ".age_band", r.ageBand(), PaymentFeature.CUSTOMER_AGE_BAND);
+            knownLabel(at + ".channel", r.channel(), PaymentFeature.CHANNEL);
+            knownLabel(at + ".login_method", r.loginMethod(), PaymentFeature.LOGIN_METHOD);
             if (!(r.stepUp() >= 0.0 && r.stepUp() <= 1.0)) {
                 throw new PolicyValidationException(at + ".step_up", "must be within 0..1");
             }
@@ -67,6 +69,7 @@ public final class ThresholdPolicy {
             if (!(r.decline() >= r.review() && r.decline() <= 1.0)) {
                 throw new PolicyValidationException(at + ".decline", "must be within review..1");
             }
+            checkCoverage(at + ".coverage", r.coverage());
             if (r.isDefault()) {
                 defaults++;
             }
@@ -78,7 +81,51 @@ public final class ThresholdPolicy {
         return new ThresholdPolicy(version, rules);
     }
 
-    private static void knownLabel(String field, String value, io.vigil.riskmodel.catalog.PaymentFeature feature) {
+    /**
+     * Validates a coverage rule (null: none of its own).
+     *
+     * @throws PolicyValidationException naming the offending field, e.g. {@code rules[0].coverage.max_missing_share}
+     */
+    public static void checkCoverage(String at, Coverage c) {
+        if (c == null) {
+            return;
+        }
+        if (c.keyFeatures() != null && c.features() != null) {
+            throw new PolicyValidationException(at + ".features",
+                    "give either key_features (the model's N most depended-on features) or features, not both");
+        }
+        if (c.keyFeatures() != null && (c.keyFeatures() < 1 || c.keyFeatures() > PaymentFeature.values().length)) {
+            throw new PolicyValidationException(at + ".key_features",
+                    "must be within 1.." + PaymentFeature.values().length);
+        }
+        if (c.features() != null) {
+            if (c.features().isEmpty()) {
+                throw new PolicyValidationException(at + ".features", "must name at least one feature");
+            }
+            Set<String> seen = new HashSet<>();
+            for (int i = 0; i < c.features().size(); i++) {
+                String name = c.features().get(i);
+                if (CoverageRule.feature(name) == null) {
+                    throw new PolicyValidationException(at + ".features[" + i + "]", "'" + name
+                            + "' is not a feature of " + FeatureCatalog.CONTRACT_VERSION + "; one of "
+                            + PaymentFeature.names());
+                }
+                if (!seen.add(name)) {
+                    throw new PolicyValidationException(at + ".features[" + i + "]", "'" + name + "' is listed twice");
+                }
+            }
+        }
+        if (c.maxMissingShare() != null && !(c.maxMissingShare() >= 0.0 && c.maxMissingShare() <= 1.0)) {
+            throw new PolicyValidationException(at + ".max_missing_share", "must be within 0..1");
+        }
+        if (c.decision() != null && !Coverage.DECISIONS.contains(c.decision())) {
+            throw new PolicyValidationException(at + ".decision", "'" + c.decision() + "' is not one of "
+                    + Coverage.DECISIONS + " (no data is never a reason to decline, and everyday first-time "
+                    + "customers would flood a review queue)");
+        }
+    }
+
+    private static void knownLabel(String field, String value, PaymentFeature feature) {
         if (value != null && feature.definition().code(value) < 0) {
             throw new PolicyValidationException(field, "'" + value + "' is not a value payments carry; one of "
                     + feature.definition().levels());
@@ -101,6 +148,11 @@ public final class ThresholdPolicy {
             }
         }
         throw new IllegalStateException("policy " + version + " has no default cohort");
+    }
+
+    /** The default cohort (the rule with no attributes). */
+    public CohortRule defaultRule() {
+        return bySpecificity[bySpecificity.length - 1];
     }
 
     public static Decision decide(CohortRule rule, double score) {

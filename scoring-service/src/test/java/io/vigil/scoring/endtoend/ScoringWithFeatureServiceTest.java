@@ -78,6 +78,12 @@ class ScoringWithFeatureServiceTest {
         public boolean disableGlobalTestResources() {
             return true;
         }
+
+        /** The production default of the coverage rule (the test profile raises it for the 2-feature test model). */
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("scoring.coverage.max-missing-share", "0.4");
+        }
     }
 
     /** Injected by the resource: the feature-service process. */
@@ -149,10 +155,9 @@ class ScoringWithFeatureServiceTest {
 
     @Test
     @Order(3)
-    void shouldListEveryAccountFeatureOfAnUnknownAccountAsMissing() {
+    void shouldListEveryAccountFeatureOfAnUnknownAccountAsMissingAndDecideByTheInsufficientDataRule() {
         ScoreResponse response = score("acct-e2e-unknown");
 
-        assertFalse(response.getFallback(), response.toString());
         Map<String, String> issues = response.getFeatureIssuesList().stream()
                 .collect(Collectors.toMap(FeatureIssue::getFeature, FeatureIssue::getStatus, (a, b) -> a, TreeMap::new));
         List<String> accountFeatures = List.of("account_age_days", "amount_sum_24h", "avg_order_amount", "country",
@@ -169,7 +174,24 @@ class ScoringWithFeatureServiceTest {
         // Derived from account features, so unknown too.
         unknown.put(PaymentFeature.AMOUNT_TO_AVG_RATIO, Float.NaN);
         unknown.put(PaymentFeature.IP_COUNTRY_MISMATCH, Float.NaN);
-        assertEquals(model.score(vector(unknown)), response.getScore(), 1e-12);
+        // The default model's 8 most depended-on features (total cover), worked out from the model independently of
+        // the service: which of them the first-time account lacks decides whether the model may answer.
+        double[] cover = io.vigil.riskmodel.model.FeatureImportance.totalCover(model);
+        List<Integer> byCover = new java.util.ArrayList<>(java.util.stream.IntStream.range(0, cover.length).boxed()
+                .toList());
+        byCover.sort((a, b) -> Double.compare(cover[b], cover[a]));
+        long missing = byCover.subList(0, 8).stream()
+                .filter(i -> unknown.containsKey(PaymentFeature.valueOf(
+                        model.featureNames().get(i).toUpperCase(java.util.Locale.ROOT))))
+                .count();
+        assertTrue(missing / 8.0 > 0.4, missing + " of the 8 key features missing: the rule must apply");
+        assertEquals(missing / 8.0, response.getKeyFeatureMissingShare(), 1e-12);
+        // scoring.coverage defaults: more than 40 % of the 8 key features missing -> STEP_UP, flagged, no reasons.
+        assertTrue(response.getFallback(), response.toString());
+        assertEquals(FallbackCause.FALLBACK_CAUSE_INSUFFICIENT_DATA, response.getFallbackCause());
+        assertEquals(io.vigil.contracts.scoring.v1.Decision.DECISION_STEP_UP, response.getDecision());
+        assertEquals(List.of(), response.getReasonsList());
+        assertTrue(model.score(vector(unknown)) > 0.0, "the model could score it, but did not decide");
     }
 
     @Test

@@ -70,7 +70,25 @@ class ThresholdPolicyTest {
                 Arguments.of("rules[1].region", "v", List.of(DEFAULT, new CohortRule("r", null, "north", null, null, null, 0.1, 0.2, 0.3))),
                 Arguments.of("rules[1].age_band", "v", List.of(DEFAULT, new CohortRule("a", null, null, "18-25", null, null, 0.1, 0.2, 0.3))),
                 Arguments.of("rules[1].channel", "v", List.of(DEFAULT, new CohortRule("c", null, null, null, "WEB", null, 0.1, 0.2, 0.3))),
-                Arguments.of("rules[1].login_method", "v", List.of(DEFAULT, new CohortRule("l", null, null, null, null, "sso", 0.1, 0.2, 0.3))));
+                Arguments.of("rules[1].login_method", "v", List.of(DEFAULT, new CohortRule("l", null, null, null, null, "sso", 0.1, 0.2, 0.3))),
+                Arguments.of("rules[0].coverage.max_missing_share", "v", List.of(covered(new Coverage(8, null, 1.01, null)))),
+                Arguments.of("rules[0].coverage.max_missing_share", "v", List.of(covered(new Coverage(8, null, -0.1, null)))),
+                Arguments.of("rules[0].coverage.max_missing_share", "v", List.of(covered(new Coverage(8, null, Double.NaN, null)))),
+                Arguments.of("rules[0].coverage.features[1]", "v",
+                        List.of(covered(new Coverage(null, List.of("account_age_days", "acount_age"), 0.5, null)))),
+                Arguments.of("rules[0].coverage.features[1]", "v",
+                        List.of(covered(new Coverage(null, List.of("prior_orders", "prior_orders"), 0.5, null)))),
+                Arguments.of("rules[0].coverage.features", "v", List.of(covered(new Coverage(null, List.of(), 0.5, null)))),
+                Arguments.of("rules[0].coverage.features", "v",
+                        List.of(covered(new Coverage(4, List.of("prior_orders"), 0.5, null)))),
+                Arguments.of("rules[0].coverage.key_features", "v", List.of(covered(new Coverage(0, null, 0.5, null)))),
+                Arguments.of("rules[0].coverage.key_features", "v", List.of(covered(new Coverage(31, null, 0.5, null)))),
+                Arguments.of("rules[0].coverage.decision", "v", List.of(covered(new Coverage(8, null, 0.5, "DECLINE")))),
+                Arguments.of("rules[0].coverage.decision", "v", List.of(covered(new Coverage(8, null, 0.5, "REVIEW")))));
+    }
+
+    static CohortRule covered(Coverage coverage) {
+        return new CohortRule("d", null, null, null, null, null, 0.1, 0.2, 0.3, coverage);
     }
 
     @ParameterizedTest(name = "{0}")
