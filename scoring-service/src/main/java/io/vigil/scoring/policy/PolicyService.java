@@ -42,6 +42,7 @@ public class PolicyService {
     private final Pool pool;
     private final ObjectMapper json;
     private final AtomicReference<ThresholdPolicy> active;
+    private final ThresholdPolicy builtIn;
     private final java.util.concurrent.atomic.AtomicLong changes = new java.util.concurrent.atomic.AtomicLong();
 
     PolicyService(Pool pool, ObjectMapper json, ScoringConfig config, io.vertx.core.Vertx vertx) {
@@ -50,9 +51,10 @@ public class PolicyService {
         this.refreshEvery = config.policies().refresh();
         this.json = json;
         ScoringConfig.Policies p = config.policies();
-        this.active = new AtomicReference<>(ThresholdPolicy.of(BUILT_IN, List.of(
+        this.builtIn = ThresholdPolicy.of(BUILT_IN, List.of(
                 new CohortRule("default", null, null, null, null, null, p.defaultStepUp(), p.defaultReview(),
-                        p.defaultDecline()))));
+                        p.defaultDecline())));
+        this.active = new AtomicReference<>(builtIn);
     }
 
     void load(@Observes StartupEvent start) {
@@ -62,15 +64,26 @@ public class PolicyService {
         }, failure -> LOG.warnf("policy refresh failed: %s", failure.toString())));
     }
 
-    private Uni<Void> refresh() {
+    /**
+     * Re-reads the active policy now (the periodic refresh calls it). The database is the truth: with no ACTIVE row
+     * the built-in policy applies again, as before any activation.
+     */
+    public Uni<Void> refresh() {
         // An activation on this instance while the query runs wins over what the query read before it.
         long seen = changes.get();
         return pool.query("SELECT version, rules FROM threshold_policy WHERE status = 'ACTIVE'").execute()
-                .invoke(rows -> rows.forEach(row -> {
-                    if (changes.get() == seen && !row.getString("version").equals(active.get().version())) {
-                        active.set(toPolicy(row));
+                .invoke(rows -> {
+                    var it = rows.iterator();
+                    ThresholdPolicy stored = it.hasNext() ? null : builtIn;
+                    if (changes.get() != seen) {
+                        return;
                     }
-                }))
+                    if (stored == null) {
+                        Row row = it.next();
+                        stored = row.getString("version").equals(active.get().version()) ? active.get() : toPolicy(row);
+                    }
+                    active.set(stored);
+                })
                 .replaceWithVoid();
     }
 

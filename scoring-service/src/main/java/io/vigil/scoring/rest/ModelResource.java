@@ -13,6 +13,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import io.smallrye.mutiny.Uni;
+import io.vigil.scoring.config.ScoringConfig;
 import io.vigil.scoring.model.ModelRegistry;
 
 /**
@@ -26,18 +27,27 @@ public class ModelResource {
     public record RegisterModel(String version, String path) {
     }
 
-    public record ActivateModel(ModelRegistry.Role role, Double share) {
+    public record ActivateModel(ModelRegistry.Role role, Double share, String reason) {
     }
 
     private final ModelRegistry registry;
+    private final ScoringConfig config;
 
-    ModelResource(ModelRegistry registry) {
+    ModelResource(ModelRegistry registry, ScoringConfig config) {
         this.registry = registry;
+        this.config = config;
     }
 
     @GET
     public Uni<List<ModelRegistry.ModelRecord>> list() {
         return registry.list();
+    }
+
+    /** Every line-up change: who, when, why, the role given and the line-up before and after. */
+    @GET
+    @Path("/audit")
+    public Uni<List<ModelRegistry.AuditEntry>> audit() {
+        return registry.audit();
     }
 
     @GET
@@ -61,7 +71,13 @@ public class ModelResource {
     @Path("/{version}/upload")
     @Consumes(MediaType.APPLICATION_OCTET_STREAM)
     public Uni<Response> upload(@HeaderParam(PolicyResource.ACTOR) String actor, @PathParam("version") String version,
-            byte[] model) {
+            @HeaderParam("Content-Length") Long declaredLength, byte[] model) {
+        long limit = config.models().maxUploadBytes();
+        if (declaredLength != null && declaredLength > limit || model != null && model.length > limit) {
+            return Uni.createFrom().item(Problem.response(Response.Status.REQUEST_ENTITY_TOO_LARGE, "body: the model is "
+                    + (model == null ? declaredLength : model.length) + " bytes, over the limit of " + limit
+                    + " bytes (scoring.models.max-upload-bytes)", "body"));
+        }
         if (model == null || model.length == 0) {
             return Uni.createFrom().item(Problem.response(Response.Status.BAD_REQUEST, "model bytes are required", "body"));
         }
@@ -72,18 +88,24 @@ public class ModelResource {
     @POST
     @Path("/{version}/activate")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Uni<Response> activate(@PathParam("version") String version, ActivateModel body) {
+    public Uni<Response> activate(@HeaderParam(PolicyResource.ACTOR) String actor,
+            @PathParam("version") String version, ActivateModel body) {
         if (body == null || body.role() == null) {
             return Uni.createFrom().item(Problem.response(Response.Status.BAD_REQUEST,
                     "role: CHAMPION, CHALLENGER, SHADOW or RETIRED is required", "role"));
         }
+        if (body.reason() == null || body.reason().isBlank()) {
+            return Uni.createFrom().item(Problem.response(Response.Status.BAD_REQUEST,
+                    "reason: say why (it goes to the audit trail)", "reason"));
+        }
         double share = body.share() == null ? 0.0 : body.share();
-        return registry.activate(version, body.role(), share)
+        return registry.activate(version, body.role(), share, actorOf(actor), body.reason())
                 .map(found -> found.map(m -> Response.ok(m).build()).orElseGet(() -> notFound(version)));
     }
 
-    private static String actorOf(String actor) {
-        return actor == null || actor.isBlank() ? "unknown" : actor;
+    /** Who the audit records for a change: the one place to switch to the authenticated caller. */
+    private String actorOf(String actor) {
+        return actor == null || actor.isBlank() ? config.policies().defaultActor().orElse("unknown") : actor;
     }
 
     private static Response notFound(String version) {
