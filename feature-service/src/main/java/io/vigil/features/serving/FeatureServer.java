@@ -104,6 +104,9 @@ public class FeatureServer {
         if (request.getEntitiesCount() == 0) {
             throw invalid("entities: at least one entity key is required");
         }
+        if (request.getEntitiesCount() > MAX_ENTITIES) {
+            throw invalid("entities: at most " + MAX_ENTITIES + " entity keys per call, got " + request.getEntitiesCount());
+        }
         EnumMap<EntityKind, List<FeatureContract>> perEntity = byEntity.computeIfAbsent(set.id(), id -> {
             EnumMap<EntityKind, List<FeatureContract>> m = new EnumMap<>(EntityKind.class);
             for (EntityKind k : EntityKind.values()) {
@@ -124,6 +127,11 @@ public class FeatureServer {
             }
             if (key.getId().isEmpty()) {
                 problems = add(problems, "entities[" + i + "].id: empty");
+            } else if (key.getId().length() > MAX_ID_LENGTH) {
+                problems = add(problems, "entities[" + i + "].id: longer than " + MAX_ID_LENGTH + " characters");
+            } else if (hasControlCharacter(key.getId())) {
+                // A NUL byte would reach PostgreSQL and fail the statement: refuse it here, naming the field.
+                problems = add(problems, "entities[" + i + "].id: contains a control character");
             }
         }
         Map<EntityKind, List<FeatureContract>> wanted = perEntity;
@@ -186,6 +194,21 @@ public class FeatureServer {
         List<String> l = problems == null ? new ArrayList<>() : problems;
         l.add(p);
         return l;
+    }
+
+    /** Longest entity id accepted; ids are opaque keys, never free text. */
+    static final int MAX_ID_LENGTH = 256;
+    /** Most entity keys per call: a payment names a handful; thousands would be a scan, not a lookup. */
+    static final int MAX_ENTITIES = 64;
+
+    private static boolean hasControlCharacter(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static StatusRuntimeException invalid(String description) {
