@@ -31,8 +31,13 @@ public final class OpenApiFuzzer {
     public record Finding(String method, String uri, String body, int status, String response) {
         @Override
         public String toString() {
-            return method + " " + uri + (body == null ? "" : " body " + body) + " -> " + status + " " + response;
+            return method + " " + shorten(uri) + (body == null ? "" : " body " + shorten(body)) + " -> " + status + " "
+                    + shorten(response);
         }
+    }
+
+    private static String shorten(String s) {
+        return s.length() > 200 ? s.substring(0, 200) + "...(" + s.length() + " chars)" : s;
     }
 
     /** Requests sent, answers counted by status, the operations covered and every finding. */
@@ -45,7 +50,10 @@ public final class OpenApiFuzzer {
         "-9223372036854775809", "true", "{}", "[]", "null", " ", "\t", "é"};
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    // HTTP/1.1: the JDK client's h2c upgrade turns an oversized request line into a GOAWAY instead of the 414 or 431
+    // a client would see.
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
     private final String baseUrl;
     private final Random random;
     private final int variants;
@@ -217,8 +225,7 @@ public final class OpenApiFuzzer {
         try {
             HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
             String text = r.body() == null ? "" : r.body();
-            return new Finding(method, uri.length() > 200 ? uri.substring(0, 200) + "..." : uri, sample,
-                    r.statusCode(), text.substring(0, Math.min(text.length(), 300)));
+            return new Finding(method, uri, sample, r.statusCode(), text.substring(0, Math.min(text.length(), 300)));
         } catch (IOException e) {
             return new Finding(method, uri, sample, -1, e.toString());
         }
