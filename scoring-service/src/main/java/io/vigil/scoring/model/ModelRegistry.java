@@ -124,7 +124,13 @@ public class ModelRegistry {
             throw new ModelRegistrationException("path", "path: a model file under the model directory is required",
                     false);
         }
-        Path file = dir.resolve(path).normalize();
+        Path file;
+        try {
+            file = dir.resolve(path).normalize();
+        } catch (java.nio.file.InvalidPathException e) {
+            // A NUL byte and friends: java.nio refuses them; say so instead of a 500.
+            throw new ModelRegistrationException("path", "path: not a valid file path", false);
+        }
         if (!file.startsWith(dir)) {
             throw new ModelRegistrationException("path", "path: must stay inside the model directory", false);
         }
