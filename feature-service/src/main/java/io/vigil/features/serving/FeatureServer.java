@@ -67,7 +67,7 @@ public class FeatureServer {
         String spec = request.getFeatureSetVersion().isEmpty() ? config.serving().defaultFeatureSet()
                 : request.getFeatureSetVersion();
         FeatureSet set = contracts.resolve(spec).orElseThrow(() -> invalid(
-                "feature_set_version: unknown feature set version '" + spec + "' (known: " + contracts.versions() + ")"));
+                "feature_set_version: unknown feature set version '" + echo(spec) + "' (known: " + contracts.versions() + ")"));
         List<Part> parts = plan(request, set);
 
         GetFeaturesResponse.Builder response = GetFeaturesResponse.newBuilder().setFeatureSetVersion(set.id());
@@ -142,7 +142,7 @@ public class FeatureServer {
             for (String name : request.getFeatureNamesList()) {
                 FeatureContract c = set.feature(name).orElse(null);
                 if (c == null) {
-                    unknown.add(name);
+                    unknown.add(echo(name));
                 } else if (!requested.contains(c.entity())) {
                     unmatched.add(name + " (" + c.entity().yamlName() + ")");
                 } else {
@@ -211,7 +211,23 @@ public class FeatureServer {
         return false;
     }
 
+    /**
+     * A caller's value as quoted back in a description: at most 64 characters, control characters as '?'. The
+     * description travels in a response trailer; echoing a 100,000-character name made it too large for HTTP/2 and
+     * the caller got INTERNAL (a reset stream) instead of INVALID_ARGUMENT (found by the fuzz test).
+     */
+    static String echo(String value) {
+        StringBuilder b = new StringBuilder(Math.min(value.length(), 70));
+        for (int i = 0; i < value.length() && i < 64; i++) {
+            char c = value.charAt(i);
+            b.append(c < 0x20 || c == 0x7f ? '?' : c);
+        }
+        return value.length() > 64 ? b.append("...").toString() : b.toString();
+    }
+
     private static StatusRuntimeException invalid(String description) {
-        return Status.INVALID_ARGUMENT.withDescription(description).asRuntimeException();
+        // A bound on the whole description too: many long names are as bad as one.
+        String bounded = description.length() > 1_000 ? description.substring(0, 1_000) + "..." : description;
+        return Status.INVALID_ARGUMENT.withDescription(bounded).asRuntimeException();
     }
 }

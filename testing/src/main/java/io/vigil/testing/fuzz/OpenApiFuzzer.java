@@ -222,12 +222,19 @@ public final class OpenApiFuzzer {
             b.header("Content-Type", mediaType);
         }
         b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
-        try {
-            HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-            String text = r.body() == null ? "" : r.body();
-            return new Finding(method, uri, sample, r.statusCode(), text.substring(0, Math.min(text.length(), 300)));
-        } catch (IOException e) {
-            return new Finding(method, uri, sample, -1, e.toString());
+        HttpRequest request = b.build();
+        IOException failure = null;
+        // Twice at most: after answering a request it refuses outright (414, 413) the server closes the connection,
+        // and the client's next request on that kept-alive connection finds it closed, as any client's may.
+        for (int attempt = 0; attempt < 2; attempt++) {
+            try {
+                HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+                String text = r.body() == null ? "" : r.body();
+                return new Finding(method, uri, sample, r.statusCode(), text.substring(0, Math.min(text.length(), 300)));
+            } catch (IOException e) {
+                failure = e;
+            }
         }
+        return new Finding(method, uri, sample, -1, failure.toString());
     }
 }
