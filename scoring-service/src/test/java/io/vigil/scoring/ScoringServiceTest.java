@@ -642,6 +642,14 @@ class ScoringServiceTest {
             assertEquals(FallbackCause.FALLBACK_CAUSE_FEATURE_UNAVAILABLE, r.getFallbackCause());
         } finally {
             features.start();
+            // Leave the service as found: its channel to the store retries with a back-off after the refusals, and
+            // a test running next must not meet that back-off.
+            account("acct-reconnect", FakeFeatureStore.ok("prior_chargebacks", 0L));
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (scoring().score(request("acct-reconnect", 200_00).build()).getFallback()
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
         }
     }
 
