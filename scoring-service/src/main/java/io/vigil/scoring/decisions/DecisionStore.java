@@ -134,7 +134,10 @@ public class DecisionStore {
                         LOG.warnf("decision claims keep failing (%s): PostgreSQL taken as down, claims skipped until "
                                 + "a probe answers", failure.toString());
                     }
-                    return unverified(transactionId, mine, failure instanceof TimeoutException
+                    // Mutiny's own TimeoutException is not java.util.concurrent's.
+                    boolean timedOut = failure instanceof io.smallrye.mutiny.TimeoutException
+                            || failure instanceof TimeoutException;
+                    return unverified(transactionId, mine, timedOut
                             ? IdempotencyCheck.IDEMPOTENCY_CHECK_UNVERIFIED_TIMEOUT
                             : IdempotencyCheck.IDEMPOTENCY_CHECK_UNVERIFIED_ERROR, failure);
                 });

@@ -294,20 +294,20 @@ class ScoringReplicasIT {
         }
     }
 
-    /** vigil_idempotency_unverified_total of one cause (null: all causes) as a replica exposes it. */
+    /**
+     * vigil_idempotency_unverified_total of one cause (null: all causes) as a replica exposes it; 0 before the
+     * replica's first call (its meters are created with the first use of the metrics bean).
+     */
     private double unverified(QuarkusServiceProcess replica, String cause) throws Exception {
         String body = http.send(HttpRequest.newBuilder(URI.create(replica.baseUrl() + "/q/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
         double sum = 0;
-        boolean seen = false;
         for (String line : body.split("\n")) {
             if (line.startsWith("vigil_idempotency_unverified_total{")
                     && (cause == null || line.contains("cause=\"" + cause + "\""))) {
                 sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-                seen = true;
             }
         }
-        assertTrue(seen, "no vigil_idempotency_unverified_total" + (cause == null ? "" : " for " + cause));
         return sum;
     }
 
