@@ -6,6 +6,8 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.jboss.logging.Logger;
+
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.smallrye.mutiny.Uni;
@@ -50,9 +52,10 @@ import io.vigil.scoring.validation.InvalidField;
 import io.vigil.scoring.validation.ScoreRequestValidator;
 
 /**
- * Decides one checkout payment within its budget: validate, replay an earlier decision for the same transaction id,
- * fetch stored features (own deadline) while checking PostgreSQL for an earlier decision, score every arm in process,
- * apply the cohort's cut-offs. Whatever goes wrong after validation ends in an answer, flagged as a fallback with its
+ * Decides one checkout payment within its budget: validate, replay a recent decision for the same transaction id,
+ * fetch stored features (own deadline), score every arm in process, apply the cohort's cut-offs, then claim the
+ * decision in PostgreSQL as the transaction's one decision before answering (another replica's earlier decision wins
+ * and is answered instead). Whatever goes wrong after validation ends in an answer, flagged as a fallback with its
  * cause, never in an error.
  */
 @ApplicationScoped
@@ -60,7 +63,7 @@ public class Scorer {
 
     private static final int REASONS = 3;
     private static final long ONE_MILLISECOND = 1_000_000L;
-    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(Scorer.class);
+    private static final Logger LOG = Logger.getLogger(Scorer.class);
 
     private final ScoreRequestValidator validator = new ScoreRequestValidator();
     private final FeatureDeriver deriver = new FeatureDeriver();
@@ -103,6 +106,11 @@ public class Scorer {
 
     /** Score with a caller's remaining time of {@code callerNanos} (Long.MAX_VALUE: none). */
     public Uni<ScoreResponse> score(ScoreRequest r, long callerNanos) {
+        return score(r, callerNanos, models.current());
+    }
+
+    /** Score with the given line-up (the one in force; tests stand in a model that fails). */
+    Uni<ScoreResponse> score(ScoreRequest r, long callerNanos, ModelLineup lineup) {
         long start = System.nanoTime();
         InvalidField bad = validator.validate(r);
         if (bad != null) {
@@ -116,34 +124,30 @@ public class Scorer {
         long budget = Math.min(budgetNanos, callerNanos);
         FeatureVector v = deriver.fromRequest(r, System.currentTimeMillis() / 1000);
         if (!metrics.enter(maxInFlight)) {
-            return Uni.createFrom().item(commit(r, fingerprint, fallback(r, v, FallbackCause.FALLBACK_CAUSE_OVERLOAD,
-                    start, budget, 0L)));
+            return commit(r, fingerprint, fallback(r, v, FallbackCause.FALLBACK_CAUSE_OVERLOAD, start, budget, 0L),
+                    start, budget);
         }
         if (budget < minimumNanos) {
             metrics.exit();
-            return Uni.createFrom().item(commit(r, fingerprint, fallback(r, v, FallbackCause.FALLBACK_CAUSE_DEADLINE,
-                    start, budget, 0L)));
+            return commit(r, fingerprint, fallback(r, v, FallbackCause.FALLBACK_CAUSE_DEADLINE, start, budget, 0L),
+                    start, budget);
         }
         long featureDeadline = (long) (budget * featureShare);
-        Uni<FeatureFetch> fetch = features.fetch(r, featureDeadline);
-        Uni<StoredDecision> recorded = store.lookup(r.getTransactionId(), featureDeadline);
-        // What remains after the features, kept for the model; a model stuck past the budget loses to the fallback.
-        // Vert.x timers refuse delays under 1 ms, so a budget that is nearly gone waits that long at most.
+        // What remains after the features, kept for the model and the claim; a model stuck past the budget loses to
+        // the fallback. Vert.x timers refuse delays under 1 ms, so a budget that is nearly gone waits that long at most.
         long remaining = Math.max(budget - (System.nanoTime() - start), ONE_MILLISECOND);
-        return Uni.combine().all().unis(fetch, recorded).asTuple()
-                .map(t -> t.getItem2().exists() ? t.getItem2() : decide(r, v, fingerprint, t.getItem1(), start, budget))
+        return features.fetch(r, featureDeadline)
+                .map(fetch -> decide(r, v, fetch, lineup, start, budget))
                 .ifNoItem().after(Duration.ofNanos(remaining))
                 .recoverWithItem(() -> fallback(r, v, FallbackCause.FALLBACK_CAUSE_DEADLINE, start, budget, 0L))
                 .onTermination().invoke(metrics::exit)
-                .flatMap(d -> d instanceof Outcome o
-                        ? Uni.createFrom().item(commit(r, fingerprint, o))
-                        : replay((StoredDecision) d, fingerprint, r))
+                .flatMap(o -> commit(r, fingerprint, o, start, budget))
                 // Last line of defence: a bug on this path must still end in an answer, never in an error status
                 // the checkout would have to handle (an IllegalArgumentException would reach it as INVALID_ARGUMENT).
                 .onFailure(t -> !(t instanceof StatusRuntimeException)).recoverWithItem(t -> {
                     LOG.errorf(t, "unexpected failure scoring a payment; answered with the fallback");
-                    return commit(r, fingerprint, fallback(r, v, FallbackCause.FALLBACK_CAUSE_MODEL_ERROR, start,
-                            budget, 0L));
+                    Outcome o = fallback(r, v, FallbackCause.FALLBACK_CAUSE_MODEL_ERROR, start, budget, 0L);
+                    return o.response();
                 });
     }
 
@@ -157,29 +161,28 @@ public class Scorer {
         return Uni.createFrom().item(earlier.response());
     }
 
-    /** Everything a decision produced, before it is recorded. */
+    /** Everything a decision produced, before it is claimed and recorded. */
     record Outcome(ScoreResponse response, FeatureVector features, DecisionMade.Builder event) {
     }
 
-    private Object decide(ScoreRequest r, FeatureVector v, long fingerprint, FeatureFetch fetch, long start,
+    private Outcome decide(ScoreRequest r, FeatureVector v, FeatureFetch fetch, ModelLineup lineup, long start,
             long budget) {
         metrics.featureFetch(fetch.nanos());
         if (!fetch.ok()) {
             return fallback(r, v, fetch.cause(), start, budget, fetch.nanos());
         }
         long modelStart = System.nanoTime();
+        boolean challenger = lineup.challenger() != null
+                && arms.challenger(r.getAccountId(), lineup.challengerShare());
+        ScoringModel decider = challenger ? lineup.challenger() : lineup.champion();
         try {
             deriver.applyStored(v, fetch.response(), r);
             ThresholdPolicy policy = policies.current();
             CohortRule cohort = cohortOf(policy, v);
-            ModelLineup lineup = models.current();
-            boolean challenger = lineup.challenger() != null
-                    && arms.challenger(r.getAccountId(), lineup.challengerShare());
-            ScoringModel decider = challenger ? lineup.challenger() : lineup.champion();
             float[] x = v.values();
             double score = decider.score(x);
             if (Double.isNaN(score)) {
-                throw new IllegalStateException("model " + decider.version() + " scored NaN");
+                throw new IllegalStateException("model scored NaN");
             }
             // Too little of what the model depends on: the insufficient-data rule decides, not the model's priors.
             CoverageVerdict coverage = coverageRule.judge(policy, cohort, decider, v);
@@ -199,13 +202,10 @@ public class Scorer {
                     .setScore(score).setDecided(modelDecides));
             if (lineup.challenger() != null) {
                 ScoringModel other = challenger ? lineup.champion() : lineup.challenger();
-                event.addArmScores(ArmScore.newBuilder().setModelVersion(other.version())
-                        .setRole(challenger ? ArmRole.ARM_ROLE_CHAMPION : ArmRole.ARM_ROLE_CHALLENGER)
-                        .setScore(other.score(x)));
+                logged(event, other, challenger ? ArmRole.ARM_ROLE_CHAMPION : ArmRole.ARM_ROLE_CHALLENGER, x);
             }
             for (ScoringModel shadow : lineup.shadows()) {
-                event.addArmScores(ArmScore.newBuilder().setModelVersion(shadow.version())
-                        .setRole(ArmRole.ARM_ROLE_SHADOW).setScore(shadow.score(x)));
+                logged(event, shadow, ArmRole.ARM_ROLE_SHADOW, x);
             }
             long modelNanos = System.nanoTime() - modelStart;
             metrics.model(modelNanos);
@@ -231,7 +231,33 @@ public class Scorer {
                     .setModelUs(modelNanos / 1000).setBudgetUs(budget / 1000));
             return finish(response, v, event, start);
         } catch (RuntimeException modelFailure) {
+            modelFailed(decider.version(), modelFailure);
             return fallback(r, v, FallbackCause.FALLBACK_CAUSE_MODEL_ERROR, start, budget, fetch.nanos());
+        }
+    }
+
+    /**
+     * Scores an arm that does not decide (the other of champion/challenger, a shadow): its failure is logged and
+     * counted and leaves it out of the event, never costing the payment its decision.
+     */
+    private void logged(DecisionMade.Builder event, ScoringModel model, ArmRole role, float[] x) {
+        try {
+            double score = model.score(x);
+            event.addArmScores(ArmScore.newBuilder().setModelVersion(model.version()).setRole(role).setScore(score));
+        } catch (RuntimeException failure) {
+            modelFailed(model.version(), failure);
+        }
+    }
+
+    /**
+     * A model failed: one log line (model version and the failure, never the payment's ids or values) for the first
+     * failure and every 1,000th after, so a broken model cannot flood the log at checkout rates; every one counted.
+     */
+    private void modelFailed(String modelVersion, RuntimeException failure) {
+        long seen = metrics.modelError(modelVersion);
+        if (seen % 1000 == 1) {
+            LOG.errorf("model %s failed to score a payment (%d failures so far), answered with the fallback: %s",
+                    modelVersion, seen, failure.toString());
         }
     }
 
@@ -263,27 +289,31 @@ public class Scorer {
         return new Outcome(response.build(), v, event);
     }
 
-    /** Records the outcome (cache, background database write, event, metrics) and returns the answer that stands. */
-    ScoreResponse commit(ScoreRequest r, long fingerprint, Outcome o) {
+    /**
+     * Claims the outcome as the transaction's one decision (within what is left of the budget) and answers the decision
+     * that stands: this one, or an earlier one for the same id decided by another call or replica. Only the winner
+     * is counted and published, so a race yields one decision event, not one per racer.
+     */
+    private Uni<ScoreResponse> commit(ScoreRequest r, long fingerprint, Outcome o, long start, long budget) {
         StoredDecision mine = new StoredDecision(fingerprint, o.response());
-        StoredDecision standing = store.remember(r.getTransactionId(), mine);
-        if (standing != mine) {
-            // A concurrent call with the same id decided first: answer as it did (same payload) or refuse.
-            if (standing.fingerprint() != fingerprint) {
-                throw Status.ALREADY_EXISTS.withDescription("transaction_id: '" + r.getTransactionId()
-                        + "' was already decided for a different payload").asRuntimeException();
+        long left = budget - (System.nanoTime() - start);
+        return store.claim(r.getTransactionId(), mine, left).flatMap(claim -> {
+            if (claim.lostTo(mine)) {
+                return replay(claim.standing(), fingerprint, r);
             }
-            return standing.response();
-        }
-        ScoreResponse resp = o.response();
-        metrics.decision(resp.getDecision(), resp.getArm(), resp.getCohort(), resp.getFallbackCause());
-        metrics.total(resp.getServerTimeUs() * 1000);
-        Instant decidedAt = Instant.now();
-        // The record's event time is the payment's own time when the checkout sent one: consumers window by it, so a
-        // replayed day (the checkout simulator) lands in the windows the real day would.
-        Instant eventTime = r.hasCreatedAt() ? ProtoTime.toInstant(r.getCreatedAt()) : decidedAt;
-        publisher.publish(event(r, o, decidedAt), eventTime);
-        return resp;
+            ScoreResponse resp = o.response();
+            metrics.decision(resp.getDecision(), resp.getArm(), resp.getCohort(), resp.getFallbackCause());
+            long total = System.nanoTime() - start;
+            metrics.total(total);
+            o.event().setIdempotencyCheck(claim.check())
+                    .setTimings(o.event().getTimings().toBuilder().setTotalUs(total / 1000));
+            Instant decidedAt = Instant.now();
+            // The record's event time is the payment's own time when the checkout sent one: consumers window by it,
+            // so a replayed day (the checkout simulator) lands in the windows the real day would.
+            Instant eventTime = r.hasCreatedAt() ? ProtoTime.toInstant(r.getCreatedAt()) : decidedAt;
+            publisher.publish(event(r, o, decidedAt), eventTime);
+            return Uni.createFrom().item(resp);
+        });
     }
 
     private static DecisionMade event(ScoreRequest r, Outcome o, Instant decidedAt) {

@@ -67,7 +67,7 @@ public class FeatureServer {
         String spec = request.getFeatureSetVersion().isEmpty() ? config.serving().defaultFeatureSet()
                 : request.getFeatureSetVersion();
         FeatureSet set = contracts.resolve(spec).orElseThrow(() -> invalid(
-                "feature_set_version: unknown feature set version '" + spec + "' (known: " + contracts.versions() + ")"));
+                "feature_set_version: unknown feature set version '" + echo(spec) + "' (known: " + contracts.versions() + ")"));
         List<Part> parts = plan(request, set);
 
         GetFeaturesResponse.Builder response = GetFeaturesResponse.newBuilder().setFeatureSetVersion(set.id());
@@ -104,6 +104,9 @@ public class FeatureServer {
         if (request.getEntitiesCount() == 0) {
             throw invalid("entities: at least one entity key is required");
         }
+        if (request.getEntitiesCount() > MAX_ENTITIES) {
+            throw invalid("entities: at most " + MAX_ENTITIES + " entity keys per call, got " + request.getEntitiesCount());
+        }
         EnumMap<EntityKind, List<FeatureContract>> perEntity = byEntity.computeIfAbsent(set.id(), id -> {
             EnumMap<EntityKind, List<FeatureContract>> m = new EnumMap<>(EntityKind.class);
             for (EntityKind k : EntityKind.values()) {
@@ -124,6 +127,11 @@ public class FeatureServer {
             }
             if (key.getId().isEmpty()) {
                 problems = add(problems, "entities[" + i + "].id: empty");
+            } else if (key.getId().length() > MAX_ID_LENGTH) {
+                problems = add(problems, "entities[" + i + "].id: longer than " + MAX_ID_LENGTH + " characters");
+            } else if (hasControlCharacter(key.getId())) {
+                // A NUL byte would reach PostgreSQL and fail the statement: refuse it here, naming the field.
+                problems = add(problems, "entities[" + i + "].id: contains a control character");
             }
         }
         Map<EntityKind, List<FeatureContract>> wanted = perEntity;
@@ -134,7 +142,7 @@ public class FeatureServer {
             for (String name : request.getFeatureNamesList()) {
                 FeatureContract c = set.feature(name).orElse(null);
                 if (c == null) {
-                    unknown.add(name);
+                    unknown.add(echo(name));
                 } else if (!requested.contains(c.entity())) {
                     unmatched.add(name + " (" + c.entity().yamlName() + ")");
                 } else {
@@ -188,7 +196,38 @@ public class FeatureServer {
         return l;
     }
 
+    /** Longest entity id accepted; ids are opaque keys, never free text. */
+    static final int MAX_ID_LENGTH = 256;
+    /** Most entity keys per call: a payment names a handful; thousands would be a scan, not a lookup. */
+    static final int MAX_ENTITIES = 64;
+
+    private static boolean hasControlCharacter(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A caller's value as quoted back in a description: at most 64 characters, control characters as '?'. The
+     * description travels in a response trailer; echoing a 100,000-character name made it too large for HTTP/2 and
+     * the caller got INTERNAL (a reset stream) instead of INVALID_ARGUMENT (found by the fuzz test).
+     */
+    static String echo(String value) {
+        StringBuilder b = new StringBuilder(Math.min(value.length(), 70));
+        for (int i = 0; i < value.length() && i < 64; i++) {
+            char c = value.charAt(i);
+            b.append(c < 0x20 || c == 0x7f ? '?' : c);
+        }
+        return value.length() > 64 ? b.append("...").toString() : b.toString();
+    }
+
     private static StatusRuntimeException invalid(String description) {
-        return Status.INVALID_ARGUMENT.withDescription(description).asRuntimeException();
+        // A bound on the whole description too: many long names are as bad as one.
+        String bounded = description.length() > 1_000 ? description.substring(0, 1_000) + "..." : description;
+        return Status.INVALID_ARGUMENT.withDescription(bounded).asRuntimeException();
     }
 }

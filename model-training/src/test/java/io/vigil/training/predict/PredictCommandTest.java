@@ -140,10 +140,24 @@ class PredictCommandTest {
     }
 
     @Test
-    void shouldRejectAWrongCommandLineWithUsage() {
-        Run run = cli("predict", "--model", model.toString(), "--explain", "x");
+    void shouldNameAMissingRequiredOption() {
+        Run run = cli("predict", "--model", model.toString(), "--output", dir.resolve("unused.csv").toString());
         assertEquals(2, run.exit());
-        assertTrue(run.err().contains("missing required option --input") || run.err().contains("--explain"), run.err());
-        assertEquals(2, cli("frobnicate").exit());
+        assertTrue(run.err().contains("vigil model: missing required option --input"), run.err());
+    }
+
+    @Test
+    void shouldNameAnOptionWhoseValueIsNotANumber() {
+        Run run = cli("predict", "--model", model.toString(), "--input", population.toString(), "--output",
+                dir.resolve("unused.csv").toString(), "--explain", "x");
+        assertEquals(2, run.exit());
+        assertTrue(run.err().contains("vigil model: --explain must be an integer, got 'x'"), run.err());
+    }
+
+    @Test
+    void shouldRefuseAnUnknownCommandWithUsage() {
+        Run run = cli("frobnicate");
+        assertEquals(2, run.exit());
+        assertTrue(run.err().contains("vigil model: unknown command 'frobnicate'"), run.err());
     }
 }

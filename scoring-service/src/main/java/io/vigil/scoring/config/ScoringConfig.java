@@ -94,7 +94,18 @@ public interface ScoringConfig {
         @WithDefault("1h")
         Duration cacheTtl();
 
-        /** Decision records waiting to be written to PostgreSQL; beyond it a record is dropped and counted. */
+        /**
+         * Claims in a row that timed out or failed before PostgreSQL is taken as down: claims are then skipped (answers
+         * flagged unverified, cause database_down) until a probe gets an answer.
+         */
+        @WithDefault("5")
+        int claimFailuresToOpen();
+
+        /** While PostgreSQL is taken as down: how often it is probed (SELECT 1), and how long a probe may take. */
+        @WithDefault("500ms")
+        Duration probeInterval();
+
+        /** Decisions whose claim could not be checked, waiting to be written; beyond it one is dropped and counted. */
         @WithDefault("20000")
         int writeQueue();
 
@@ -116,9 +127,27 @@ public interface ScoringConfig {
         @WithDefault("default")
         String defaultVersion();
 
-        /** How often the line-up is re-read from the registry, to follow changes made through another instance. */
+        /**
+         * How often the line-up is re-read from the registry, to follow changes made through another instance: a change
+         * is served by every instance within this interval (plus the time to load a new version's bytes).
+         */
         @WithDefault("10s")
         Duration refresh();
+
+        /** Largest model upload or registered file accepted, in bytes; a larger one is refused with 413. */
+        @WithDefault("33554432")
+        long maxUploadBytes();
+
+        /** Shadows scored at once; activating one more is refused with 409 (each shadow costs CPU on every call). */
+        @WithDefault("3")
+        int maxShadows();
+
+        /**
+         * Estimated memory all models of the line-up may hold together (trees and explanation tables); an activation
+         * over it is refused with 409. Only line-up models stay loaded: retired and merely registered ones are evicted.
+         */
+        @WithDefault("268435456")
+        long maxLoadedBytes();
     }
 
     interface Policies {

@@ -9,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.vigil.contracts.events.v1.IdempotencyCheck;
 import io.vigil.contracts.scoring.v1.Arm;
 import io.vigil.contracts.scoring.v1.Decision;
 import io.vigil.contracts.scoring.v1.FallbackCause;
@@ -35,6 +36,9 @@ public class ScoringMetrics {
     private final Timer model;
     private final Timer total;
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final Counter[] unverified = new Counter[IdempotencyCheck.values().length];
+    private final ConcurrentHashMap<String, Counter> modelErrors = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Counter> corruptRecords = new ConcurrentHashMap<>();
 
     ScoringMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -58,6 +62,46 @@ public class ScoringMetrics {
         model = timer("vigil.scoring.model", "Model evaluation and explanation, all arms");
         total = timer("vigil.scoring.total", "Score call inside the service");
         registry.gauge("vigil.scoring.in.flight", inFlight);
+        for (IdempotencyCheck c : IdempotencyCheck.values()) {
+            if (c.name().startsWith("IDEMPOTENCY_CHECK_UNVERIFIED_")) {
+                unverified[c.getNumber()] = Counter.builder("vigil.idempotency.unverified")
+                        .description("Decisions answered without PostgreSQL confirming them as the transaction's one "
+                                + "decision, by cause")
+                        .tag("cause", c.name().substring("IDEMPOTENCY_CHECK_UNVERIFIED_".length()).toLowerCase(
+                                java.util.Locale.ROOT))
+                        .register(registry);
+            }
+        }
+    }
+
+    /** A decision answered without its claim being checked; {@code cause} is one of the UNVERIFIED_* values. */
+    public void idempotencyUnverified(IdempotencyCheck cause) {
+        unverified[cause.getNumber()].increment();
+    }
+
+    public double idempotencyUnverified(String cause) {
+        for (Counter c : unverified) {
+            if (c != null && c.getId().getTag("cause").equals(cause)) {
+                return c.count();
+            }
+        }
+        throw new IllegalArgumentException("no unverified cause " + cause);
+    }
+
+    /** A model evaluation failed; returns how many failures that model has had (for sampled logging). */
+    public long modelError(String modelVersion) {
+        Counter c = modelErrors.computeIfAbsent(modelVersion, v -> Counter.builder("vigil.scoring.model.errors")
+                .description("Model evaluations that threw or gave NaN, by model version")
+                .tag("model_version", v).register(registry));
+        c.increment();
+        return (long) c.count();
+    }
+
+    /** A stored record (decision, model card) that could not be read and was not used. */
+    public void corruptRecord(String kind) {
+        corruptRecords.computeIfAbsent(kind, k -> Counter.builder("vigil.scoring.corrupt.records")
+                .description("Stored records that could not be read, by kind").tag("kind", k).register(registry))
+                .increment();
     }
 
     private Timer timer(String name, String description) {

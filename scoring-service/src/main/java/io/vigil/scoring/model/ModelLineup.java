@@ -23,6 +23,19 @@ public record ModelLineup(ScoringModel champion, ScoringModel challenger, double
         }
     }
 
+    /** True when the version plays any role in this line-up. */
+    public boolean holds(String version) {
+        if (champion.version().equals(version) || challenger != null && challenger.version().equals(version)) {
+            return true;
+        }
+        for (ScoringModel s : shadows) {
+            if (s.version().equals(version)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public static ModelLineup championOnly(ScoringModel champion) {
         return new ModelLineup(champion, null, 0.0, List.of());
     }

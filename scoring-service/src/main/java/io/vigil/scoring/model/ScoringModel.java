@@ -13,8 +13,9 @@ import io.vigil.scoring.features.FeatureVector;
 /**
  * A loaded model version, ready for the hot path: the ensemble, its explainer, and the mapping from the canonical
  * feature order to the model's own. Immutable and shared; per-thread scratch space for explanations is kept here.
+ * Not final only so a test can stand in a model whose evaluation fails (the MODEL_ERROR path).
  */
-public final class ScoringModel {
+public class ScoringModel {
 
     private final String version;
     private final TreeEnsemble ensemble;
@@ -26,6 +27,7 @@ public final class ScoringModel {
     private final String[] codes;
     private final ThreadLocal<Scratch> scratch;
     private final int[] keyFeatures;
+    private final long estimatedBytes;
 
     public ScoringModel(String version, TreeEnsemble ensemble) {
         this.version = version;
@@ -55,6 +57,42 @@ public final class ScoringModel {
         this.keyFeatures = java.util.Arrays.stream(FeatureImportance.ranking(ensemble)).map(i -> canonical[i])
                 .filter(c -> c >= 0).toArray();
         this.scratch = ThreadLocal.withInitial(() -> new Scratch(names.size(), shap));
+        this.estimatedBytes = estimate(ensemble);
+    }
+
+    /**
+     * Estimated heap this model holds once loaded, to bound the line-up's memory: per node the ensemble's arrays
+     * (feature, value, child, missing child: 16 bytes; cover: 8) and the explainer's layout (7 ints: 28 bytes), plus
+     * the explainer's per-leaf tables, d * 2^d doubles for a leaf with d distinct features on its path (the part that
+     * reaches tens of MB for deep models). Tables over the explainer's own limit (4 million entries) are not built.
+     */
+    public long estimatedBytes() {
+        return estimatedBytes;
+    }
+
+    private static long estimate(TreeEnsemble ensemble) {
+        long[] nodesAndEntries = new long[2];
+        for (int t = 0; t < ensemble.treeCount(); t++) {
+            walk(ensemble, ensemble.root(t), new java.util.HashSet<>(), nodesAndEntries);
+        }
+        long tables = nodesAndEntries[1] > 4_000_000L ? 0 : nodesAndEntries[1] * 8;
+        return nodesAndEntries[0] * (24 + 28) + tables;
+    }
+
+    private static void walk(TreeEnsemble e, int node, java.util.Set<Integer> path, long[] acc) {
+        acc[0]++;
+        int f = e.splitFeature(node);
+        if (f < 0) {
+            int d = path.size();
+            acc[1] += (long) d << Math.min(d, 40);
+            return;
+        }
+        boolean added = path.add(f);
+        walk(e, e.leftChild(node), path, acc);
+        walk(e, e.rightChild(node), path, acc);
+        if (added) {
+            path.remove(f);
+        }
     }
 
     /**

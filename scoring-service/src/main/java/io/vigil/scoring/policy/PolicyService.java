@@ -43,6 +43,7 @@ public class PolicyService {
     private final Pool pool;
     private final ObjectMapper json;
     private final AtomicReference<ThresholdPolicy> active;
+    private final ThresholdPolicy builtIn;
     private final java.util.concurrent.atomic.AtomicLong changes = new java.util.concurrent.atomic.AtomicLong();
 
     PolicyService(Pool pool, ObjectMapper json, ScoringConfig config, io.vertx.core.Vertx vertx) {
@@ -53,10 +54,11 @@ public class PolicyService {
         // REST API went snake_case stay readable; the API renders snake_case through the shared ObjectMapper.
         this.json = json.copy().setPropertyNamingStrategy(PropertyNamingStrategies.LOWER_CAMEL_CASE);
         ScoringConfig.Policies p = config.policies();
-        this.active = new AtomicReference<>(ThresholdPolicy.of(BUILT_IN, List.of(
+        this.builtIn = ThresholdPolicy.of(BUILT_IN, List.of(
                 new CohortRule("default", null, null, null, null, null, p.defaultStepUp(), p.defaultReview(),
                         p.defaultDecline(), new Coverage(config.coverage().keyFeatures(), null,
                                 config.coverage().maxMissingShare(), config.coverage().decision())))));
+        this.active = new AtomicReference<>(builtIn);
     }
 
     void load(@Observes StartupEvent start) {
@@ -66,15 +68,26 @@ public class PolicyService {
         }, failure -> LOG.warnf("policy refresh failed: %s", failure.toString())));
     }
 
-    private Uni<Void> refresh() {
+    /**
+     * Re-reads the active policy now (the periodic refresh calls it). The database is the truth: with no ACTIVE row
+     * the built-in policy applies again, as before any activation.
+     */
+    public Uni<Void> refresh() {
         // An activation on this instance while the query runs wins over what the query read before it.
         long seen = changes.get();
         return pool.query("SELECT version, rules FROM threshold_policy WHERE status = 'ACTIVE'").execute()
-                .invoke(rows -> rows.forEach(row -> {
-                    if (changes.get() == seen && !row.getString("version").equals(active.get().version())) {
-                        active.set(toPolicy(row));
+                .invoke(rows -> {
+                    var it = rows.iterator();
+                    ThresholdPolicy stored = it.hasNext() ? null : builtIn;
+                    if (changes.get() != seen) {
+                        return;
                     }
-                }))
+                    if (stored == null) {
+                        Row row = it.next();
+                        stored = row.getString("version").equals(active.get().version()) ? active.get() : toPolicy(row);
+                    }
+                    active.set(stored);
+                })
                 .replaceWithVoid();
     }
 

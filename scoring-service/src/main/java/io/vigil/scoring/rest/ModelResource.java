@@ -5,6 +5,7 @@ import java.util.List;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -13,6 +14,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import io.smallrye.mutiny.Uni;
+import io.vigil.scoring.config.ScoringConfig;
 import io.vigil.scoring.model.ModelRegistry;
 import io.vigil.service.security.AuditActor;
 import io.vigil.service.security.Roles;
@@ -29,20 +31,29 @@ public class ModelResource {
     public record RegisterModel(String version, String path) {
     }
 
-    public record ActivateModel(ModelRegistry.Role role, Double share) {
+    public record ActivateModel(ModelRegistry.Role role, Double share, String reason) {
     }
 
     private final ModelRegistry registry;
     private final AuditActor actor;
+    private final ScoringConfig config;
 
-    ModelResource(ModelRegistry registry, AuditActor actor) {
+    ModelResource(ModelRegistry registry, AuditActor actor, ScoringConfig config) {
         this.registry = registry;
         this.actor = actor;
+        this.config = config;
     }
 
     @GET
     public Uni<List<ModelRegistry.ModelRecord>> list() {
         return registry.list();
+    }
+
+    /** Every line-up change: who, when, why, the role given and the line-up before and after. */
+    @GET
+    @Path("/audit")
+    public Uni<List<ModelRegistry.AuditEntry>> audit() {
+        return registry.audit();
     }
 
     @GET
@@ -67,7 +78,14 @@ public class ModelResource {
     @Path("/{version}/upload")
     @Consumes(MediaType.APPLICATION_OCTET_STREAM)
     @RolesAllowed(Roles.OPERATOR)
-    public Uni<Response> upload(@PathParam("version") String version, byte[] model) {
+    public Uni<Response> upload(@PathParam("version") String version,
+            @HeaderParam("Content-Length") Long declaredLength, byte[] model) {
+        long limit = config.models().maxUploadBytes();
+        if (declaredLength != null && declaredLength > limit || model != null && model.length > limit) {
+            return Uni.createFrom().item(Problem.response(Response.Status.REQUEST_ENTITY_TOO_LARGE, "body: the model is "
+                    + (model == null ? declaredLength : model.length) + " bytes, over the limit of " + limit
+                    + " bytes (scoring.models.max-upload-bytes)", "body"));
+        }
         if (model == null || model.length == 0) {
             return Uni.createFrom().item(Problem.response(Response.Status.BAD_REQUEST, "model bytes are required", "body"));
         }
@@ -84,8 +102,12 @@ public class ModelResource {
             return Uni.createFrom().item(Problem.response(Response.Status.BAD_REQUEST,
                     "role: CHAMPION, CHALLENGER, SHADOW or RETIRED is required", "role"));
         }
+        if (body.reason() == null || body.reason().isBlank()) {
+            return Uni.createFrom().item(Problem.response(Response.Status.BAD_REQUEST,
+                    "reason: say why (it goes to the audit trail)", "reason"));
+        }
         double share = body.share() == null ? 0.0 : body.share();
-        return registry.activate(version, body.role(), share)
+        return registry.activate(version, body.role(), share, actor.subject(), body.reason())
                 .map(found -> found.map(m -> Response.ok(m).build()).orElseGet(() -> notFound(version)));
     }
 

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 
 import io.vigil.scoring.model.ModelRegistrationException;
+import io.vigil.scoring.model.ModelTooLargeException;
 import io.vigil.scoring.policy.PolicyConflictException;
 import io.vigil.scoring.policy.PolicyValidationException;
 
@@ -28,6 +29,11 @@ class ProblemMappers {
     Response invalidModel(ModelRegistrationException e) {
         return Problem.response(e.conflict() ? Response.Status.CONFLICT : Response.Status.BAD_REQUEST, e.getMessage(),
                 e.field());
+    }
+
+    @ServerExceptionMapper
+    Response tooLarge(ModelTooLargeException e) {
+        return Problem.response(Response.Status.REQUEST_ENTITY_TOO_LARGE, e.getMessage(), e.field());
     }
 
     /** Jackson's own mapper for this type answers without a problem body; this one names the field. */

@@ -22,11 +22,8 @@ import java.util.stream.Collectors;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.TestMethodOrder;
 
 import com.google.protobuf.Timestamp;
 
@@ -61,7 +58,6 @@ import io.vigil.testing.security.TestTokens;
 @QuarkusTest
 @TestProfile(ScoringWithFeatureServiceTest.EndToEnd.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ScoringWithFeatureServiceTest {
 
     /**
@@ -124,7 +120,6 @@ class ScoringWithFeatureServiceTest {
     }
 
     @Test
-    @Order(1)
     void shouldDecideWithStoredFeaturesExactlyAsTheModelScoresThem() {
         ScoreResponse response = score("acct-e2e-healthy");
 
@@ -137,7 +132,6 @@ class ScoringWithFeatureServiceTest {
     }
 
     @Test
-    @Order(2)
     void shouldTreatASentinelAccountAgeAsMissingAndSaySo() {
         ScoreResponse response = score("acct-e2e-social");
 
@@ -154,7 +148,6 @@ class ScoringWithFeatureServiceTest {
     }
 
     @Test
-    @Order(3)
     void shouldListEveryAccountFeatureOfAnUnknownAccountAsMissingAndDecideByTheInsufficientDataRule() {
         ScoreResponse response = score("acct-e2e-unknown");
 
@@ -195,15 +188,23 @@ class ScoringWithFeatureServiceTest {
     }
 
     @Test
-    @Order(4)
-    void shouldAnswerWithAFlaggedFallbackOnceFeatureServiceIsGone() {
-        featureService.close();
+    void shouldAnswerWithAFlaggedFallbackWhileFeatureServiceIsFrozen() throws Exception {
+        // Frozen (SIGSTOP), not stopped, so that no other test of this class depends on running before this one.
+        signal("STOP");
+        try {
+            ScoreResponse response = score("acct-e2e-healthy-during-outage");
 
-        ScoreResponse response = score("acct-e2e-healthy-after-outage");
+            assertTrue(response.getFallback(), response.toString());
+            assertEquals(FallbackCause.FALLBACK_CAUSE_FEATURE_TIMEOUT, response.getFallbackCause());
+            assertEquals(Arm.ARM_UNSPECIFIED, response.getArm());
+        } finally {
+            signal("CONT");
+        }
+    }
 
-        assertTrue(response.getFallback(), response.toString());
-        assertEquals(FallbackCause.FALLBACK_CAUSE_FEATURE_UNAVAILABLE, response.getFallbackCause());
-        assertEquals(Arm.ARM_UNSPECIFIED, response.getArm());
+    private void signal(String name) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(featureService.pid())).inheritIO().start();
+        assertEquals(0, kill.waitFor(), "kill -" + name);
     }
 
     private ScoreResponse score(String account) {
