@@ -32,6 +32,7 @@ import io.vigil.contracts.scoring.v1.ScoreRequest;
 import io.vigil.contracts.scoring.v1.ScoreResponse;
 import io.vigil.testing.foundation.ServiceFoundationTests;
 import io.vigil.testing.fuzz.OpenApiFuzzer;
+import io.vigil.testing.security.TestTokens;
 
 /**
  * Issue 15, point 7: hostile input against every REST operation the service documents and against Score, with fixed
@@ -61,7 +62,9 @@ class HostileInputFuzzTest {
     @Test
     void shouldAnswerEveryHostileRestRequestWithoutA5xx() throws Exception {
         int port = ConfigProvider.getConfig().getValue("quarkus.http.test-port", Integer.class);
-        OpenApiFuzzer.Report report = new OpenApiFuzzer("http://127.0.0.1:" + port, 15, 60).run();
+        // As an admin (who holds every operator and viewer right), so hostile input reaches the resources.
+        OpenApiFuzzer.Report report = new OpenApiFuzzer("http://127.0.0.1:" + port, 15, 60,
+                TestTokens.bearer("admin", "fuzzer")).run();
 
         System.out.printf("REST fuzz: %d requests over %d operations %s, by status %s%n", report.requests(),
                 report.operations().size(), report.operations(), report.byStatus());

@@ -57,14 +57,24 @@ public final class OpenApiFuzzer {
     private final String baseUrl;
     private final Random random;
     private final int variants;
+    private final String authorization;
 
     /**
      * @param variants hostile requests per operation (bodies and parameters cycle through their cases)
      */
     public OpenApiFuzzer(String baseUrl, long seed, int variants) {
+        this(baseUrl, seed, variants, null);
+    }
+
+    /**
+     * @param authorization an {@code Authorization} header value sent with every request (null: none), so that the
+     *        hostile input reaches the resources behind authentication instead of stopping at 401
+     */
+    public OpenApiFuzzer(String baseUrl, long seed, int variants, String authorization) {
         this.baseUrl = baseUrl;
         this.random = new Random(seed);
         this.variants = variants;
+        this.authorization = authorization;
     }
 
     public Report run() throws IOException, InterruptedException {
@@ -220,6 +230,9 @@ public final class OpenApiFuzzer {
         }
         if (mediaType != null) {
             b.header("Content-Type", mediaType);
+        }
+        if (authorization != null) {
+            b.header("Authorization", authorization);
         }
         b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
         HttpRequest request = b.build();
