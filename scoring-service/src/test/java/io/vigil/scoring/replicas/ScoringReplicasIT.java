@@ -54,6 +54,7 @@ import io.vigil.testing.postgres.PostgresLocator;
 import io.vigil.testing.postgres.PostgresServer;
 import io.vigil.testing.postgres.TestDatabase;
 import io.vigil.testing.process.QuarkusServiceProcess;
+import io.vigil.testing.security.TestTokens;
 
 /**
  * Two scoring-service processes from the built jar on one fresh database, a real Kafka broker and a feature store
@@ -115,6 +116,9 @@ class ScoringReplicasIT {
         c.put("scoring.models.default-model", "tiny/model.json");
         c.put("scoring.models.default-version", "tiny-2tree");
         c.put("scoring.budget.total", BUDGET);
+        // Readiness needs a readable token verification key (operators' REST is authenticated).
+        c.put("mp.jwt.verify.publickey.location", TestTokens.publicKeyFile().toString());
+        c.put("mp.jwt.verify.issuer", TestTokens.ISSUER);
         return c;
     }
 
