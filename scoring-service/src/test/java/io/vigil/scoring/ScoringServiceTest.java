@@ -113,11 +113,6 @@ class ScoringServiceTest {
     @Inject
     io.vigil.scoring.model.ModelRegistry models;
 
-    /** Every REST call of this class goes through here (one line to add a bearer token). */
-    static RequestSpecification api() {
-        return given();
-    }
-
     /**
      * Every test starts from the same state whatever ran before it: a healthy feature store, the built-in policy,
      * tiny-2tree as the only model in the line-up, no audit trail.

@@ -57,7 +57,7 @@ public class PolicyService {
         this.builtIn = ThresholdPolicy.of(BUILT_IN, List.of(
                 new CohortRule("default", null, null, null, null, null, p.defaultStepUp(), p.defaultReview(),
                         p.defaultDecline(), new Coverage(config.coverage().keyFeatures(), null,
-                                config.coverage().maxMissingShare(), config.coverage().decision())))));
+                                config.coverage().maxMissingShare(), config.coverage().decision()))));
         this.active = new AtomicReference<>(builtIn);
     }
 
