@@ -7,6 +7,10 @@ import jakarta.ws.rs.core.Response;
 
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+
 import io.vigil.features.contract.InvalidContractException;
 
 /** Refused requests become {@code application/problem+json} bodies (RFC 7807) naming the field. */
@@ -24,6 +28,35 @@ class ProblemMapper {
     @ServerExceptionMapper
     Response invalidContract(InvalidContractException e) {
         return build(400, "Invalid feature contract", e.field(), e.getMessage(), null);
+    }
+
+    /** Jackson's own mapper for this type answers without a problem body; this one names the field. */
+    @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER - 100)
+    Response mismatched(MismatchedInputException e) {
+        return unreadable(e);
+    }
+
+    /**
+     * A body Jackson cannot read for the resource (malformed, wrongly typed, nested deeper than its 1,000-level limit)
+     * is the caller's error: 400 naming the field where Jackson knows it, never a 500.
+     */
+    @ServerExceptionMapper
+    Response unreadable(JsonProcessingException e) {
+        String field = "body";
+        if (e instanceof JsonMappingException m && !m.getPath().isEmpty()) {
+            StringBuilder path = new StringBuilder();
+            for (JsonMappingException.Reference ref : m.getPath()) {
+                if (ref.getFieldName() != null) {
+                    path.append(path.length() == 0 ? "" : ".").append(ref.getFieldName());
+                } else if (ref.getIndex() >= 0) {
+                    path.append('[').append(ref.getIndex()).append(']');
+                }
+            }
+            field = path.toString();
+        }
+        String why = e.getOriginalMessage();
+        return build(400, "Unreadable request body", field, "request body is not valid JSON for this resource: "
+                + (why == null ? "" : why.substring(0, Math.min(why.length(), 200))), null);
     }
 
     @ServerExceptionMapper
