@@ -894,7 +894,7 @@ class ScoringServiceTest {
         // Only the applied change is audited: the refused ones left nothing behind.
         api().get("/models/audit").then().statusCode(200)
                 .body("actor", contains("lead@example"))
-                .body("modelVersion", contains("tiny-b"))
+                .body("model_version", contains("tiny-b"))
                 .body("role", contains("CHAMPION"))
                 .body("reason", contains("b wins the backtest"))
                 .body("before[0].champion", equalTo("tiny-2tree"))
