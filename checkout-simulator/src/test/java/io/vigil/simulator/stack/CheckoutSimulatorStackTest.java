@@ -34,8 +34,11 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -67,6 +70,8 @@ import io.vigil.testing.security.TestTokens;
  * the feature batches and an operator token for a challenger, and a refused token stops a run before any Score call.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+// The join reads both topics whole and counts every outcome on them, so it runs first, before other runs add theirs.
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CheckoutSimulatorStackTest {
 
     private KafkaBroker broker;
@@ -132,6 +137,7 @@ class CheckoutSimulatorStackTest {
     }
 
     @Test
+    @Order(1)
     void shouldJoinEveryPaymentsDecisionAndOutcomesByTransactionId() throws Exception {
         ByteArrayOutputStream progress = new ByteArrayOutputStream();
         SimulationConfig config = config("127.0.0.1:" + scoringGrpcPort,
@@ -233,6 +239,7 @@ class CheckoutSimulatorStackTest {
     }
 
     @Test
+    @Order(2)
     void shouldStopBeforeAnyScoreCallWhenFeatureServiceRefusesTheProducerToken() throws Exception {
         Scenario baseline = ScenarioLoader.load("baseline", Path.of("scenarios"));
         String operator = TestTokens.token("operator", "checkout-simulator");
@@ -261,6 +268,7 @@ class CheckoutSimulatorStackTest {
     }
 
     @Test
+    @Order(3)
     void shouldSetTheChallengerWithTheOperatorTokenWhoseSubjectScoringRecords() throws Exception {
         Scenario challenger = ScenarioLoader.parse("""
                 name: challenger-auth
