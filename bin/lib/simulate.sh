@@ -3,6 +3,9 @@
 # Plays the checkout and the payment systems against the running stack (./bin/vigil up): synthetic payments with known
 # truth call Score at simulated times, outcomes go to vigil.outcomes.v1, a truth file lands in .vigil/simulations/.
 # Every option: ./bin/vigil simulate --help (checkout-simulator/README.md explains them).
+# Its REST calls carry bearer tokens minted here with the stack's key (subject checkout-simulator), handed over in the
+# environment (VIGIL_OPERATOR_TOKEN, VIGIL_PRODUCER_TOKEN), never on the command line where ps would show them;
+# tokens already in the environment are used as they are.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
@@ -40,6 +43,20 @@ fi
 # A terminal gets one live line; logs and pipes get a plain line every 10 s (as bin/vigil does).
 if [[ -t 2 ]]; then args+=(--progress tty); else args+=(--progress plain); fi
 args+=(--kafka "127.0.0.1:${VIGIL_KAFKA_PORT:-9092}")
+
+# Tokens: the operator's for a scenario's challenger on scoring's /models, the producer's for feature batches.
+# Lifetime 2d: a run lasts --duration / --speed of wall time, and an expired token stops it (HTTP 401).
+wants_help=false
+for a in "$@"; do [[ $a == -h || $a == --help || $a == -V || $a == --version ]] && wants_help=true; done
+if ! $wants_help; then
+  mint() { # role
+    "$ROOT/bin/vigil" token --role "$1" --sub checkout-simulator --ttl 2d \
+      || { echo "vigil: cannot mint the simulator's $1 token (./bin/vigil up creates the signing key)" >&2; exit 1; }
+  }
+  if [[ -z ${VIGIL_OPERATOR_TOKEN:-} ]]; then VIGIL_OPERATOR_TOKEN=$(mint operator); fi
+  if [[ -z ${VIGIL_PRODUCER_TOKEN:-} ]]; then VIGIL_PRODUCER_TOKEN=$(mint producer); fi
+  export VIGIL_OPERATOR_TOKEN VIGIL_PRODUCER_TOKEN
+fi
 
 JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
 exec "$JAVA" -Xmx512m -cp "$JAR:$(<"$CLASSPATH_FILE")" io.vigil.simulator.SimulateCommand "${args[@]}" "$@"

@@ -4,9 +4,12 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 
+import io.vigil.simulator.auth.ServiceRefusedException;
+import io.vigil.simulator.auth.ServiceTokens;
 import io.vigil.simulator.run.Simulation;
 import io.vigil.simulator.run.SimulationConfig;
 import io.vigil.simulator.run.Summary;
@@ -85,19 +88,48 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--run-id", description = "Prefix of every id this run creates. Default: random.")
     String runId;
 
+    @Option(names = "--operator-token", paramLabel = "TOKEN",
+            description = "Bearer token with role operator, for a scenario's challenger on scoring-service's /models. "
+                    + "Default: $" + ServiceTokens.OPERATOR_ENV + " (prefer it: a command line is visible to every "
+                    + "user of the machine).")
+    String operatorToken;
+
+    @Option(names = "--producer-token", paramLabel = "TOKEN",
+            description = "Bearer token with role producer, for feature-service's POST /features/batch (every run). "
+                    + "Default: $" + ServiceTokens.PRODUCER_ENV + " (prefer it).")
+    String producerToken;
+
     @Option(names = "--progress", defaultValue = "auto",
             description = "tty (one rewritten line), plain (a line every 10 s), none, or auto (tty when there is a console).")
     String progress;
 
+    private final Map<String, String> env;
+    private final PrintStream out;
+    private final PrintStream err;
+
+    public SimulateCommand() {
+        this(System.getenv(), System.out, System.err);
+    }
+
+    /** @param env where the tokens come from when no option gives them */
+    SimulateCommand(Map<String, String> env, PrintStream out, PrintStream err) {
+        this.env = env;
+        this.out = out;
+        this.err = err;
+    }
+
     public static void main(String[] args) {
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
-        // bin/vigil passes defaults first (--kafka, --progress); a user's own value later on the line wins.
-        System.exit(new CommandLine(new SimulateCommand()).setOverwrittenOptionsAllowed(true).execute(args));
+        System.exit(commandLine(new SimulateCommand()).execute(args));
+    }
+
+    /** bin/vigil passes defaults first (--kafka, --progress); a user's own value later on the line wins. */
+    static CommandLine commandLine(SimulateCommand command) {
+        return new CommandLine(command).setOverwrittenOptionsAllowed(true);
     }
 
     @Override
     public Integer call() throws Exception {
-        PrintStream err = System.err;
         Scenario s;
         Duration runFor;
         Duration checkoutDeadline;
@@ -125,6 +157,12 @@ public final class SimulateCommand implements Callable<Integer> {
                 return 2;
             }
         }
+        ServiceTokens tokens = ServiceTokens.resolve(operatorToken, producerToken, env);
+        var missing = tokens.missingFor(s);
+        if (missing.isPresent()) {
+            err.println("simulate: " + missing.get());
+            return 2;
+        }
         String id = runId != null ? runId : UUID.randomUUID().toString().substring(0, 8);
         Path truthFile = truth != null ? truth : Path.of(".vigil", "simulations", id + ".truth.jsonl");
         boolean tty = switch (progress) {
@@ -134,11 +172,17 @@ public final class SimulateCommand implements Callable<Integer> {
         };
         SimulationConfig config = new SimulationConfig(scoring, scoringHttp, features, kafka, s, rate, speed, runFor,
                 start, seed, id, labelsNow, truthFile, checkoutDeadline, featureServicePid, buffer, windowLength,
-                "none".equals(progress) ? null : err, tty);
+                "none".equals(progress) ? null : err, tty, tokens);
         err.printf("simulate: scenario %s, %s of simulated time from %s at speed %.0f, ~%.0f payments/s, run %s%n",
                 s.name(), runFor, start, speed, rate, id);
-        Summary summary = new Simulation(config).run();
-        print(summary, truthFile, System.out);
+        Summary summary;
+        try {
+            summary = new Simulation(config).run();
+        } catch (ServiceRefusedException e) {
+            err.println("simulate: " + e.getMessage() + "; the run stopped (truth file " + truthFile + ")");
+            return 3;
+        }
+        print(summary, truthFile, out);
         return summary.outcomes().dropped() + summary.outcomes().undelivered() > 0 ? 1 : 0;
     }
 

@@ -21,6 +21,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.vigil.riskmodel.catalog.PaymentFeature;
+import io.vigil.simulator.auth.ServiceRefusedException;
 import io.vigil.simulator.population.SimulatedPayment;
 
 /**
@@ -33,6 +34,10 @@ import io.vigil.simulator.population.SimulatedPayment;
  * to are scored, so they are as fresh to the service as a real producer's; the payments themselves carry simulated
  * time. Only the values the population emits are sent: a defaulted field goes as the default (the upstream defect a
  * scenario injects), a missing one is left out.
+ *
+ * <p>Every call carries the producer's bearer token. A 401 or 403 is not a failed call like the others: the token is
+ * wrong, so every later call would be refused too; it is kept as {@link #refusal()}, later blocks are not sent, and
+ * the run stops before the payments of a refused block are scored.
  */
 public final class FeatureSeeder {
 
@@ -43,6 +48,7 @@ public final class FeatureSeeder {
     private final ObjectMapper json = new ObjectMapper();
     private final URI batchUri;
     private final String runId;
+    private final String authorization;
 
     // Counts across the run, written under this object's lock and read at the end: updates applied; values flagged
     // (stored but marked, e.g. a sentinel) and rejected (quarantined) by feature-service; calls that failed outright.
@@ -50,10 +56,14 @@ public final class FeatureSeeder {
     private volatile long flagged;
     private volatile long rejected;
     private volatile long failedCalls;
+    // The first 401/403; set before seed() returns, so before the refused block is handed on.
+    private volatile ServiceRefusedException refusal;
 
-    public FeatureSeeder(String featureServiceUrl, String runId) {
+    /** @param authorization the {@code Authorization} header value (the producer's bearer token) */
+    public FeatureSeeder(String featureServiceUrl, String runId, String authorization) {
         this.batchUri = URI.create(featureServiceUrl.replaceAll("/$", "") + "/features/batch");
         this.runId = runId;
+        this.authorization = authorization;
     }
 
     /**
@@ -62,6 +72,9 @@ public final class FeatureSeeder {
      * Failures are counted, never thrown (the payment goes on, its features missing).
      */
     public void seed(List<SimulatedPayment> payments, Instant wallNow) {
+        if (refusal != null) {
+            return;
+        }
         Map<String, List<ObjectNode>> byProducer = updates(payments, wallNow);
         List<CompletableFuture<Void>> calls = new ArrayList<>();
         for (Map.Entry<String, List<ObjectNode>> e : byProducer.entrySet()) {
@@ -140,13 +153,20 @@ public final class FeatureSeeder {
         HttpRequest request;
         try {
             request = HttpRequest.newBuilder(batchUri).timeout(Duration.ofSeconds(30))
-                    .header("Content-Type", "application/json")
+                    .header("Content-Type", "application/json").header("Authorization", authorization)
                     .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(batch))).build();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).handle((r, failure) -> {
             synchronized (this) {
+                if (failure == null && ServiceRefusedException.isAuthStatus(r.statusCode())) {
+                    if (refusal == null) {
+                        refusal = new ServiceRefusedException("feature-service", "POST /features/batch",
+                                r.statusCode(), "producer");
+                    }
+                    return null;
+                }
                 if (failure != null || r.statusCode() != 200) {
                     failedCalls++;
                     return null;
@@ -162,6 +182,11 @@ public final class FeatureSeeder {
                 return null;
             }
         });
+    }
+
+    /** The 401/403 that stopped seeding, or null. */
+    public ServiceRefusedException refusal() {
+        return refusal;
     }
 
     public long applied() {

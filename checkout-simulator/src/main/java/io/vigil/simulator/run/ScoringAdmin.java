@@ -7,40 +7,46 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
+import io.vigil.simulator.auth.ServiceRefusedException;
 import io.vigil.simulator.scenario.World;
 
 /**
  * The scenario's operator actions on scoring-service, over its REST API as an operator would: register a challenger
- * model (when the scenario names a path and the version is unknown) and set its share. Every call names its actor
- * through {@link #actor()}, the one place to switch to a bearer token once REST is authenticated.
+ * model (when the scenario names a path and the version is unknown) and set its share. Every call carries the
+ * operator's bearer token; scoring records the token's subject as the actor.
  */
 final class ScoringAdmin {
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
     private final String base;
+    private final String authorization;
 
-    ScoringAdmin(String scoringHttpUrl) {
+    /** @param authorization the {@code Authorization} header value (the operator's bearer token) */
+    ScoringAdmin(String scoringHttpUrl, String authorization) {
         this.base = scoringHttpUrl.replaceAll("/$", "");
+        this.authorization = authorization;
     }
 
-    static String actor() {
-        return "checkout-simulator";
-    }
-
-    /** Sets the challenger; returns what scoring answered, for the truth file and the summary. */
+    /**
+     * Sets the challenger; returns what scoring answered, for the truth file and the summary.
+     *
+     * @throws ServiceRefusedException when scoring answers 401 or 403 (the token, not the scenario, is wrong)
+     */
     String challenger(World.Challenger c) {
         try {
             if (c.registerPath() != null) {
-                HttpResponse<String> known = send(HttpRequest.newBuilder(URI.create(base + "/models/" + c.model())).GET());
+                String path = "/models/" + c.model();
+                HttpResponse<String> known = send("GET " + path, HttpRequest.newBuilder(URI.create(base + path)).GET());
                 if (known.statusCode() == 404) {
-                    HttpResponse<String> r = send(post("/models", "{\"version\": \"" + c.model() + "\", \"path\": \""
-                            + c.registerPath() + "\"}"));
+                    HttpResponse<String> r = send("POST /models", post("/models", "{\"version\": \"" + c.model()
+                            + "\", \"path\": \"" + c.registerPath() + "\"}"));
                     if (r.statusCode() / 100 != 2) {
                         return "register refused: HTTP " + r.statusCode() + " " + r.body();
                     }
                 }
             }
-            HttpResponse<String> r = send(post("/models/" + c.model() + "/activate",
+            String path = "/models/" + c.model() + "/activate";
+            HttpResponse<String> r = send("POST " + path, post(path,
                     "{\"role\": \"CHALLENGER\", \"share\": " + c.share() + "}"));
             return r.statusCode() / 100 == 2 ? "ok" : "activate refused: HTTP " + r.statusCode() + " " + r.body();
         } catch (IOException e) {
@@ -56,8 +62,13 @@ final class ScoringAdmin {
                 .POST(HttpRequest.BodyPublishers.ofString(body));
     }
 
-    private HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
-        return http.send(request.header("X-Vigil-Actor", actor()).timeout(Duration.ofSeconds(10)).build(),
-                HttpResponse.BodyHandlers.ofString());
+    private HttpResponse<String> send(String call, HttpRequest.Builder request) throws IOException,
+            InterruptedException {
+        HttpResponse<String> r = http.send(request.header("Authorization", authorization)
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        if (ServiceRefusedException.isAuthStatus(r.statusCode())) {
+            throw new ServiceRefusedException("scoring-service", call, r.statusCode(), "operator");
+        }
+        return r;
     }
 }

@@ -29,6 +29,7 @@ import io.vigil.contracts.scoring.v1.Decision;
 import io.vigil.contracts.scoring.v1.RiskScoringServiceGrpc;
 import io.vigil.contracts.scoring.v1.ScoreResponse;
 import io.vigil.eventing.ProtoTime;
+import io.vigil.simulator.auth.ServiceRefusedException;
 import io.vigil.simulator.clock.SimulatedClock;
 import io.vigil.simulator.faults.FeaturePauser;
 import io.vigil.simulator.features.FeatureSeeder;
@@ -50,6 +51,10 @@ import io.vigil.simulator.truth.TruthFile;
  * over gRPC with the checkout's deadline when the simulated clock reaches the payment, the outcomes that follow
  * released to Kafka when the simulated clock reaches their event time. The loop owns all state; gRPC callbacks only
  * hand their answers over through a queue.
+ *
+ * <p>The REST calls carry the config's bearer tokens. A run missing a token it needs is refused before anything is
+ * sent; a 401/403 from a service stops the run ({@link ServiceRefusedException}): a refused feature block's payments
+ * are never scored.
  */
 public final class Simulation {
 
@@ -74,7 +79,14 @@ public final class Simulation {
         this.outcomes = new OutcomeModel(config.scenario().rates());
     }
 
+    /**
+     * @throws IllegalArgumentException when a token the run needs is missing (nothing was sent)
+     * @throws ServiceRefusedException  when a service refused a token (the run stopped; Kafka and files closed)
+     */
     public Summary run() throws InterruptedException {
+        config.tokens().missingFor(config.scenario()).ifPresent(refusal -> {
+            throw new IllegalArgumentException(refusal);
+        });
         ManagedChannel channel = ManagedChannelBuilder.forTarget(config.scoringTarget()).usePlaintext().build();
         KafkaOutcomeSender kafka = new KafkaOutcomeSender(config.kafkaBootstrap());
         OutcomeBuffer buffer = new OutcomeBuffer(kafka, config.bufferCapacity(), 500, Duration.ofSeconds(5));
@@ -97,8 +109,11 @@ public final class Simulation {
         Instant end = start.plus(config.duration());
         double meanPerSimSecond = config.rate() / config.speed();
         SplittableRandom arrivals = new SplittableRandom(config.seed() * 31 + 7);
-        FeatureSeeder seeder = new FeatureSeeder(config.featureServiceUrl(), config.runId());
-        ScoringAdmin admin = new ScoringAdmin(config.scoringHttpUrl());
+        FeatureSeeder seeder = new FeatureSeeder(config.featureServiceUrl(), config.runId(),
+                config.tokens().producerAuthorization());
+        // Without a challenger in the scenario there is no operator action, and the operator token may be absent.
+        ScoringAdmin admin = new ScoringAdmin(config.scoringHttpUrl(),
+                config.tokens().operator() == null ? null : config.tokens().operatorAuthorization());
         OutcomeSchedule schedule = new OutcomeSchedule();
         CohortWindows windows = new CohortWindows(start, config.window());
         Progress progress = new Progress(config.progress(), config.tty());
@@ -140,7 +155,12 @@ public final class Simulation {
                 World w = config.scenario().worldAt(c.at());
                 String result = "ok";
                 if (c.challenger() != null) {
-                    result = admin.challenger(c.challenger());
+                    try {
+                        result = admin.challenger(c.challenger());
+                    } catch (ServiceRefusedException e) {
+                        seederThread.shutdownNow();
+                        throw e;
+                    }
                 }
                 if (c.featureLatency() != null && pauser != null) {
                     pauser.set(w.featureLatency());
@@ -170,6 +190,11 @@ public final class Simulation {
             }
             List<SimulatedPayment> ready;
             while ((ready = seeded.poll()) != null) {
+                // Checked after taking the block: the seeder records a refusal before it hands the block over.
+                if (seeder.refusal() != null) {
+                    seederThread.shutdownNow();
+                    throw seeder.refusal();
+                }
                 due.addAll(ready);
             }
             // Call Score for every payment whose time has come.

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 
+import io.vigil.simulator.auth.ServiceTokens;
 import io.vigil.simulator.scenario.Scenario;
 
 /**
@@ -24,9 +25,10 @@ import io.vigil.simulator.scenario.Scenario;
  * @param window             truth-file window length (simulated)
  * @param progress           where the live progress goes; null for none
  * @param tty                progress rewrites one line (a terminal) or prints a plain line every 10 s
+ * @param tokens             bearer tokens for the REST calls (toString shows only whether each is set)
  */
 public record SimulationConfig(String scoringTarget, String scoringHttpUrl, String featureServiceUrl,
         String kafkaBootstrap, Scenario scenario, double rate, double speed, Duration duration, Instant start, long seed,
         String runId, boolean labelsNow, Path truthFile, Duration deadline, Long featureServicePid, int bufferCapacity,
-        Duration window, PrintStream progress, boolean tty) {
+        Duration window, PrintStream progress, boolean tty, ServiceTokens tokens) {
 }
