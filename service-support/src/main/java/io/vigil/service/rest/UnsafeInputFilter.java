@@ -1,5 +1,6 @@
-package io.vigil.features.rest;
+package io.vigil.service.rest;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -12,9 +13,10 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
  * Refuses, before any resource (and so before PostgreSQL or a file path) sees them, path and query values no
- * operation of this service accepts: control characters (a NUL byte made PostgreSQL fail the statement: a 500),
- * {@code .} / {@code ..} segments and encoded slashes (path traversal), and malformed percent-encoding. 400 with a
- * problem body naming the parameter.
+ * operation of any Vigil service accepts: control characters (a NUL byte made PostgreSQL fail the statement: a
+ * 500), {@code .} / {@code ..} segments and encoded slashes (path traversal), and malformed percent-encoding. 400 with
+ * a problem body naming the parameter. Shared by every service that indexes this module (one copy, not one per
+ * service).
  */
 class UnsafeInputFilter {
 
@@ -52,7 +54,13 @@ class UnsafeInputFilter {
     }
 
     private static Optional<Response> refuse(String field, String detail) {
-        return Optional.of(ProblemMapper.build(400, "Invalid request field", field, detail, null));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("type", "about:blank");
+        body.put("title", "Invalid request field");
+        body.put("status", 400);
+        body.put("detail", detail);
+        body.put("field", field);
+        return Optional.of(Response.status(400).type("application/problem+json").entity(body).build());
     }
 
     static boolean hasControlCharacter(String s) {
