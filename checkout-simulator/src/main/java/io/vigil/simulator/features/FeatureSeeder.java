@@ -106,7 +106,9 @@ public final class FeatureSeeder {
             number(f, x, EMAIL_AGE_DAYS);
             bool(f, x, EMAIL_DOMAIN_FREE);
             bool(f, x, PASSWORD_RESET_7D);
-            profile.putObject("attributes").put("country", p.country()).put("region", label(x, REGION))
+            // Segment attributes come from the payment itself (the producer knows them even when the store lacks
+            // the account's stored values).
+            profile.putObject("attributes").put("country", p.country()).put("region", label(p.features(), REGION))
                     .put("customer_age_band", p.ageBand()).put("channel", p.channel())
                     .put("login_method", p.loginMethod());
 
@@ -123,20 +125,26 @@ public final class FeatureSeeder {
                 // scoring derives amount_to_avg_ratio = amount / avg_order_amount
                 t.put("avg_order_amount", Math.round(x[AMOUNT.ordinal()] / ratio * 100.0) / 100.0);
             }
-            txn.putObject("attributes").put("country", p.country()).put("region", label(x, REGION));
+            txn.putObject("attributes").put("country", p.country()).put("region", label(p.features(), REGION));
 
             ObjectNode merchant = update(out, "merchant-risk", p, "merchant", p.request().getMerchantId(), time);
             ObjectNode m = merchant.putObject("fields");
             label(m, x, MERCHANT_CATEGORY);
-            m.put("merchant_fraud_rate_90d", (double) x[MERCHANT_FRAUD_RATE_90D.ordinal()]);
+            if (!Float.isNaN(x[MERCHANT_FRAUD_RATE_90D.ordinal()])) {
+                m.put("merchant_fraud_rate_90d", (double) x[MERCHANT_FRAUD_RATE_90D.ordinal()]);
+            }
 
-            if (!p.request().getDeviceId().isEmpty()) {
+            // An unseen device (NaN) has no record in the store: nothing is sent for it.
+            if (!p.request().getDeviceId().isEmpty() && !Float.isNaN(x[NEW_DEVICE.ordinal()])) {
                 ObjectNode device = update(out, "device-intel", p, "device", p.request().getDeviceId(), time);
                 // scoring derives new_device = device_age_days < 1
                 device.putObject("fields").put("device_age_days",
                         x[NEW_DEVICE.ordinal()] == 1f ? 0 : 1 + Math.floorMod(p.row() * 31, 700));
             }
         }
+        // A first-time or unseen account has nothing stored: an update without fields is not sent at all.
+        out.values().forEach(list -> list.removeIf(u -> !u.has("fields") || u.get("fields").isEmpty()));
+        out.values().removeIf(List::isEmpty);
         return out;
     }
 

@@ -17,6 +17,7 @@ import io.vigil.riskmodel.catalog.PaymentFeature;
 import io.vigil.riskmodel.population.CohortRiskShift;
 import io.vigil.riskmodel.population.DefaultedField;
 import io.vigil.riskmodel.population.FraudRisk;
+import io.vigil.riskmodel.population.Missingness;
 import io.vigil.riskmodel.population.PaymentBatch;
 import io.vigil.riskmodel.population.PopulationConfig;
 import io.vigil.riskmodel.population.PopulationGenerator;
@@ -36,12 +37,17 @@ public final class PaymentFactory {
 
     private static final String[] COUNTRIES = levels(COUNTRY);
 
+    /** The payments as they are: the truth is drawn from these. */
     private final PopulationGenerator generator;
+    /** The same payments as a feature store knows them: first-time accounts, unseen devices and cards lack values. */
+    private final PopulationGenerator stored;
     private final long seed;
     private final String runId;
 
     public PaymentFactory(long seed, String runId) {
-        this.generator = new PopulationGenerator(PopulationConfig.baseline(seed));
+        PopulationConfig realistic = PopulationConfig.baseline(seed);
+        this.generator = new PopulationGenerator(realistic.withMissingness(Missingness.NONE));
+        this.stored = new PopulationGenerator(realistic);
         this.seed = seed;
         this.runId = runId;
     }
@@ -59,7 +65,11 @@ public final class PaymentFactory {
         }
         SplittableRandom rnd = new SplittableRandom(mix(seed, row));
         boolean fraud = rnd.nextDouble() < p;
-        float[] emitted = x.clone();
+        // Upstream sends what the store would have: the generator's missingness (NaN: never sent), then the
+        // scenario's defaults. Rows the store fully knows are identical in both generators.
+        float[] emitted = new float[PaymentBatch.WIDTH];
+        stored.generate(row, 1).copyFeatures(0, emitted);
+        emitted[HOUR_OF_DAY.ordinal()] = x[HOUR_OF_DAY.ordinal()];
         for (DefaultedField d : world.featureDefaults()) {
             if (d.segment().matches(x, 0)) {
                 emitted[d.feature().ordinal()] = d.value();

@@ -47,7 +47,8 @@ final class ScoringAdmin {
             }
             String path = "/models/" + c.model() + "/activate";
             HttpResponse<String> r = send("POST " + path, post(path,
-                    "{\"role\": \"CHALLENGER\", \"share\": " + c.share() + "}"));
+                    "{\"role\": \"CHALLENGER\", \"share\": " + c.share()
+                            + ", \"reason\": \"checkout-simulator scenario: challenger at this share\"}"));
             return r.statusCode() / 100 == 2 ? "ok" : "activate refused: HTTP " + r.statusCode() + " " + r.body();
         } catch (IOException e) {
             return "scoring-service unreachable: " + e.getMessage();
