@@ -5,6 +5,7 @@ import io.vigil.riskmodel.catalog.PaymentFeature;
 import io.vigil.riskmodel.model.TreeEnsemble;
 import io.vigil.riskmodel.model.XGBoostJsonLoader;
 import io.vigil.riskmodel.population.PaymentBatch;
+import io.vigil.riskmodel.population.Missingness;
 import io.vigil.riskmodel.population.PopulationConfig;
 import io.vigil.riskmodel.population.PopulationGenerator;
 import io.vigil.riskmodel.quality.Calibration;
@@ -42,8 +43,9 @@ public final class Trainer {
         int rows = (int) o.rows();
         int validation = (int) Math.max(1, Math.round(rows * o.validationShare()));
         int trainRows = rows - validation;
-        log.printf("generating %,d rows (seed %d)%n", rows, o.seed());
-        PaymentBatch data = new PopulationGenerator(PopulationConfig.baseline(o.seed())).generate(0, rows);
+        log.printf("generating %,d rows (seed %d, missingness %s)%n", rows, o.seed(), describe(o.missingness()));
+        PaymentBatch data = new PopulationGenerator(PopulationConfig.baseline(o.seed()).withMissingness(o.missingness()))
+                .generate(0, rows);
 
         Map<String, Object> params = parameters(o);
         DMatrix train = XGBoostData.labelled(data, 0, trainRows);
@@ -128,7 +130,19 @@ public final class Trainer {
         }
         return new ModelCard("model.json", "vigil model train (XGBoost4J " + XGBOOST_VERSION + ")",
                 FeatureCatalog.CONTRACT_VERSION, model.featureNames(),
-                new ModelCard.Training(o.seed(), trainRows, validationRows, testSeed, n, params), model.treeCount(),
+                new ModelCard.Training(o.seed(), trainRows, validationRows, testSeed, n, params,
+                        describe(o.missingness())), model.treeCount(),
                 model.info().bestIteration(), evaluation, calibration.bins(), thresholds);
+    }
+
+    /** "realistic", "none" or the four rates, as {@code --missingness} takes them. */
+    static String describe(Missingness m) {
+        if (m.equals(Missingness.REALISTIC)) {
+            return "realistic";
+        }
+        if (m.equals(Missingness.NONE)) {
+            return "none";
+        }
+        return m.firstTimeAccounts() + "," + m.unseenAccounts() + "," + m.unseenDevices() + "," + m.unseenCards();
     }
 }

@@ -2,6 +2,8 @@ package io.vigil.training.train;
 
 import java.nio.file.Path;
 
+import io.vigil.riskmodel.population.Missingness;
+
 /**
  * One training run.
  *
@@ -15,9 +17,18 @@ import java.nio.file.Path;
  * @param validationShare  share of rows held out for early stopping
  * @param testRows         rows of a fresh population (seed + 1) the card is measured on
  * @param threads          XGBoost threads
+ * @param missingness      what the training and validation rows lack; the card's test rows always have
+ *                         {@link Missingness#REALISTIC realistic} missingness, the production the model will face
  */
 public record TrainingOptions(long rows, long seed, Path out, int rounds, int maxDepth, double eta, int earlyStopping,
-        double validationShare, int testRows, int threads) {
+        double validationShare, int testRows, int threads, Missingness missingness) {
+
+    /** Training rows with realistic missingness. */
+    public TrainingOptions(long rows, long seed, Path out, int rounds, int maxDepth, double eta, int earlyStopping,
+            double validationShare, int testRows, int threads) {
+        this(rows, seed, out, rounds, maxDepth, eta, earlyStopping, validationShare, testRows, threads,
+                Missingness.REALISTIC);
+    }
 
     public TrainingOptions {
         if (rows < 1000) {
@@ -27,7 +38,7 @@ public record TrainingOptions(long rows, long seed, Path out, int rounds, int ma
             throw new IllegalArgumentException("--rows is too large for one in-memory training matrix");
         }
         if (rounds <= 0 || maxDepth <= 0 || !(eta > 0) || earlyStopping < 0 || !(validationShare > 0 && validationShare < 1)
-                || testRows < 1000 || threads <= 0) {
+                || testRows < 1000 || threads <= 0 || missingness == null) {
             throw new IllegalArgumentException("invalid training options: " + this);
         }
     }
