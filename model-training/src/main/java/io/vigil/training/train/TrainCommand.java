@@ -9,15 +9,17 @@ import java.util.Set;
 
 import io.vigil.riskmodel.population.Missingness;
 
-/** {@code train --rows N --seed S --out DIR [--rounds R] [--max-depth D] [--eta E] [--early-stopping K] [--test-rows T] [--missingness M]}. */
+/** {@code train --rows N --seed S --out DIR [--rounds R] [--max-depth D] [--eta E] [--early-stopping K] [--test-rows T] [--missingness M] [--closed-accounts F,G]}. */
 public final class TrainCommand {
 
     public static final String USAGE = "train --rows N --seed S --out DIR [--rounds 150] [--max-depth 5] [--eta 0.05] "
-            + "[--early-stopping 20] [--test-rows 200000] [--threads N] [--missingness realistic|none|F,A,D,C]";
+            + "[--early-stopping 20] [--test-rows 200000] [--threads N] [--missingness realistic|none|F,A,D,C] "
+            + "[--closed-accounts FRAUD,GENUINE]";
 
     public int run(String[] argv, PrintStream out, PrintStream err) throws Exception {
         Args args = new Args(argv, 1, Set.of("rows", "seed", "out", "rounds", "max-depth", "eta", "early-stopping",
-                "test-rows", "threads", "validation-share", "missingness"));
+                "test-rows", "threads", "validation-share", "missingness",
+                "closed-accounts"));
         TrainingOptions d = TrainingOptions.defaults(1_000, 1, Path.of("."));
         TrainingOptions options;
         try {
@@ -27,7 +29,8 @@ public final class TrainCommand {
                     args.intValue("early-stopping", d.earlyStopping()),
                     args.doubleValue("validation-share", d.validationShare()), args.intValue("test-rows", d.testRows()),
                     args.intValue("threads", d.threads()),
-                    Missingness.parse(args.text("missingness", "realistic")));
+                    Missingness.parse(args.text("missingness", "realistic")),
+                    TrainingOptions.ClosedAccounts.parse(args.text("closed-accounts", "0,0")));
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

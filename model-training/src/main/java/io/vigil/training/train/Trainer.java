@@ -46,6 +46,10 @@ public final class Trainer {
         log.printf("generating %,d rows (seed %d, missingness %s)%n", rows, o.seed(), describe(o.missingness()));
         PaymentBatch data = new PopulationGenerator(PopulationConfig.baseline(o.seed()).withMissingness(o.missingness()))
                 .generate(0, rows);
+        if (o.closedAccounts().active()) {
+            log.printf("closed accounts (account_age_days missing): %,d rows%n",
+                    purgeClosedAccounts(data, o.closedAccounts(), o.seed()));
+        }
 
         Map<String, Object> params = parameters(o);
         DMatrix train = XGBoostData.labelled(data, 0, trainRows);
@@ -131,7 +135,10 @@ public final class Trainer {
         return new ModelCard("model.json", "vigil model train (XGBoost4J " + XGBOOST_VERSION + ")",
                 FeatureCatalog.CONTRACT_VERSION, model.featureNames(),
                 new ModelCard.Training(o.seed(), trainRows, validationRows, testSeed, n, params,
-                        describe(o.missingness())), model.treeCount(),
+                        describe(o.missingness()) + (o.closedAccounts().active()
+                                ? "; account_age_days missing for closed accounts (fraud rows "
+                                        + o.closedAccounts().fraud() + ", genuine rows " + o.closedAccounts().genuine()
+                                        + ")" : "")), model.treeCount(),
                 model.info().bestIteration(), evaluation, calibration.bins(), thresholds);
     }
 
@@ -144,5 +151,26 @@ public final class Trainer {
             return "none";
         }
         return m.firstTimeAccounts() + "," + m.unseenAccounts() + "," + m.unseenDevices() + "," + m.unseenCards();
+    }
+
+    /**
+     * Blanks account_age_days (NaN) of a row whose account an export would no longer find: with probability
+     * {@code closed.fraud()} for a fraud row, {@code closed.genuine()} for a genuine one; everything else is kept and
+     * the labels already follow the real age. Its own random stream (seeded from the data seed), so the same options
+     * give the same rows. Returns the rows changed.
+     */
+    static int purgeClosedAccounts(PaymentBatch data, TrainingOptions.ClosedAccounts closed, long seed) {
+        float[] f = data.features();
+        int age = PaymentFeature.ACCOUNT_AGE_DAYS.ordinal();
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(seed ^ 0xC105EDL);
+        int changed = 0;
+        for (int i = 0, n = data.size(); i < n; i++) {
+            double u = rnd.nextDouble();
+            if (u < (data.fraud(i) ? closed.fraud() : closed.genuine())) {
+                f[i * PaymentBatch.WIDTH + age] = Float.NaN;
+                changed++;
+            }
+        }
+        return changed;
     }
 }
