@@ -17,6 +17,7 @@ import io.vigil.riskmodel.catalog.PaymentFeature;
 import io.vigil.riskmodel.population.CohortRiskShift;
 import io.vigil.riskmodel.population.DefaultedField;
 import io.vigil.riskmodel.population.FraudRisk;
+import io.vigil.riskmodel.population.Missingness;
 import io.vigil.riskmodel.population.PaymentBatch;
 import io.vigil.riskmodel.population.PopulationConfig;
 import io.vigil.riskmodel.population.PopulationGenerator;
@@ -36,21 +37,29 @@ public final class PaymentFactory {
 
     private static final String[] COUNTRIES = levels(COUNTRY);
 
+    /** The store's view: the population with realistic missingness (what producers can send). */
     private final PopulationGenerator generator;
+    /** The same rows without missingness: the real values the truth follows (identical where the store knows them). */
+    private final PopulationGenerator truth;
     private final long seed;
     private final String runId;
 
     public PaymentFactory(long seed, String runId) {
         this.generator = new PopulationGenerator(PopulationConfig.baseline(seed));
+        this.truth = new PopulationGenerator(PopulationConfig.baseline(seed).withMissingness(Missingness.NONE));
         this.seed = seed;
         this.runId = runId;
     }
 
     public SimulatedPayment create(long row, Instant createdAt, World world) {
-        PaymentBatch b = generator.generate(row, 1);
+        // The truth uses the real values: a feature the store lacks (NaN in the emitted row) would make the true
+        // probability NaN, and such a row would never be fraud.
         float[] x = new float[PaymentBatch.WIDTH];
-        b.copyFeatures(0, x);
+        truth.generate(row, 1).copyFeatures(0, x);
+        float[] stored = new float[PaymentBatch.WIDTH];
+        generator.generate(row, 1).copyFeatures(0, stored);
         x[HOUR_OF_DAY.ordinal()] = createdAt.atZone(ZoneOffset.UTC).getHour();
+        stored[HOUR_OF_DAY.ordinal()] = x[HOUR_OF_DAY.ordinal()];
         double p = FraudRisk.probability(x, 0);
         for (CohortRiskShift shift : world.cohortRisk()) {
             if (shift.cohort().matches(x, 0)) {
@@ -59,9 +68,10 @@ public final class PaymentFactory {
         }
         SplittableRandom rnd = new SplittableRandom(mix(seed, row));
         boolean fraud = rnd.nextDouble() < p;
-        float[] emitted = x.clone();
+        float[] emitted = stored;
         for (DefaultedField d : world.featureDefaults()) {
-            if (d.segment().matches(x, 0)) {
+            // Upstream defaults a value it sends; an account the store has never seen gets nothing from it.
+            if (d.segment().matches(x, 0) && !Float.isNaN(emitted[d.feature().ordinal()])) {
                 emitted[d.feature().ordinal()] = d.value();
             }
         }
