@@ -37,26 +37,29 @@ public final class PaymentFactory {
 
     private static final String[] COUNTRIES = levels(COUNTRY);
 
-    /** The payments as they are: the truth is drawn from these. */
+    /** The store's view: the population with realistic missingness (what producers can send). */
     private final PopulationGenerator generator;
-    /** The same payments as a feature store knows them: first-time accounts, unseen devices and cards lack values. */
-    private final PopulationGenerator stored;
+    /** The same rows without missingness: the real values the truth follows (identical where the store knows them). */
+    private final PopulationGenerator truth;
     private final long seed;
     private final String runId;
 
     public PaymentFactory(long seed, String runId) {
-        PopulationConfig realistic = PopulationConfig.baseline(seed);
-        this.generator = new PopulationGenerator(realistic.withMissingness(Missingness.NONE));
-        this.stored = new PopulationGenerator(realistic);
+        this.generator = new PopulationGenerator(PopulationConfig.baseline(seed));
+        this.truth = new PopulationGenerator(PopulationConfig.baseline(seed).withMissingness(Missingness.NONE));
         this.seed = seed;
         this.runId = runId;
     }
 
     public SimulatedPayment create(long row, Instant createdAt, World world) {
-        PaymentBatch b = generator.generate(row, 1);
+        // The truth uses the real values: a feature the store lacks (NaN in the emitted row) would make the true
+        // probability NaN, and such a row would never be fraud.
         float[] x = new float[PaymentBatch.WIDTH];
-        b.copyFeatures(0, x);
+        truth.generate(row, 1).copyFeatures(0, x);
+        float[] stored = new float[PaymentBatch.WIDTH];
+        generator.generate(row, 1).copyFeatures(0, stored);
         x[HOUR_OF_DAY.ordinal()] = createdAt.atZone(ZoneOffset.UTC).getHour();
+        stored[HOUR_OF_DAY.ordinal()] = x[HOUR_OF_DAY.ordinal()];
         double p = FraudRisk.probability(x, 0);
         for (CohortRiskShift shift : world.cohortRisk()) {
             if (shift.cohort().matches(x, 0)) {
@@ -65,13 +68,10 @@ public final class PaymentFactory {
         }
         SplittableRandom rnd = new SplittableRandom(mix(seed, row));
         boolean fraud = rnd.nextDouble() < p;
-        // Upstream sends what the store would have: the generator's missingness (NaN: never sent), then the
-        // scenario's defaults. Rows the store fully knows are identical in both generators.
-        float[] emitted = new float[PaymentBatch.WIDTH];
-        stored.generate(row, 1).copyFeatures(0, emitted);
-        emitted[HOUR_OF_DAY.ordinal()] = x[HOUR_OF_DAY.ordinal()];
+        float[] emitted = stored;
         for (DefaultedField d : world.featureDefaults()) {
-            if (d.segment().matches(x, 0)) {
+            // Upstream defaults a value it sends; an account the store has never seen gets nothing from it.
+            if (d.segment().matches(x, 0) && !Float.isNaN(emitted[d.feature().ordinal()])) {
                 emitted[d.feature().ordinal()] = d.value();
             }
         }

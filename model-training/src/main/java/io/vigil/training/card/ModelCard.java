@@ -29,9 +29,11 @@ public record ModelCard(String model, String createdBy, String featureContract, 
      * @param testSeed        population seed of the held-out test rows (a fresh population)
      * @param testRows        rows the evaluation used
      * @param parameters      XGBoost parameters
+     * @param missingness     what the training rows lacked ({@code Missingness} rates "F,A,D,C"); the test rows
+     *                        always have realistic missingness, as production does
      */
     public record Training(long dataSeed, long trainRows, long validationRows, long testSeed, long testRows,
-            Map<String, Object> parameters) {
+            Map<String, Object> parameters, String missingness) {
     }
 
     /**

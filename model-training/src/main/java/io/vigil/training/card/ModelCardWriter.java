@@ -36,9 +36,10 @@ public final class ModelCardWriter {
         md.append("## Data\n\n");
         md.append("- Synthetic payment population (`io.vigil.riskmodel.population`), data seed ").append(t.dataSeed())
                 .append(": ").append(String.format(Locale.ROOT, "%,d", t.trainRows())).append(" training rows, ")
-                .append(String.format(Locale.ROOT, "%,d", t.validationRows())).append(" validation rows (early stopping).\n");
+                .append(String.format(Locale.ROOT, "%,d", t.validationRows())).append(" validation rows (early stopping), ")
+                .append("missingness `").append(t.missingness()).append("`.\n");
         md.append("- Evaluated on a fresh population, seed ").append(t.testSeed()).append(", ")
-                .append(String.format(Locale.ROOT, "%,d", t.testRows())).append(" rows, with the pure-Java evaluator.\n");
+                .append(String.format(Locale.ROOT, "%,d", t.testRows())).append(" rows, realistic missingness, with the pure-Java evaluator.\n");
         md.append("- Feature contract `").append(card.featureContract()).append("`; ").append(card.features().size())
                 .append(" features.\n");
         md.append("- Trees used: ").append(card.trees())

@@ -5,6 +5,7 @@ import io.vigil.riskmodel.catalog.PaymentFeature;
 import io.vigil.riskmodel.model.TreeEnsemble;
 import io.vigil.riskmodel.model.XGBoostJsonLoader;
 import io.vigil.riskmodel.population.PaymentBatch;
+import io.vigil.riskmodel.population.Missingness;
 import io.vigil.riskmodel.population.PopulationConfig;
 import io.vigil.riskmodel.population.PopulationGenerator;
 import io.vigil.riskmodel.quality.Calibration;
@@ -42,8 +43,13 @@ public final class Trainer {
         int rows = (int) o.rows();
         int validation = (int) Math.max(1, Math.round(rows * o.validationShare()));
         int trainRows = rows - validation;
-        log.printf("generating %,d rows (seed %d)%n", rows, o.seed());
-        PaymentBatch data = new PopulationGenerator(PopulationConfig.baseline(o.seed())).generate(0, rows);
+        log.printf("generating %,d rows (seed %d, missingness %s)%n", rows, o.seed(), describe(o.missingness()));
+        PaymentBatch data = new PopulationGenerator(PopulationConfig.baseline(o.seed()).withMissingness(o.missingness()))
+                .generate(0, rows);
+        if (o.closedAccounts().active()) {
+            log.printf("closed accounts (account_age_days missing): %,d rows%n",
+                    purgeClosedAccounts(data, o.closedAccounts(), o.seed()));
+        }
 
         Map<String, Object> params = parameters(o);
         DMatrix train = XGBoostData.labelled(data, 0, trainRows);
@@ -128,7 +134,43 @@ public final class Trainer {
         }
         return new ModelCard("model.json", "vigil model train (XGBoost4J " + XGBOOST_VERSION + ")",
                 FeatureCatalog.CONTRACT_VERSION, model.featureNames(),
-                new ModelCard.Training(o.seed(), trainRows, validationRows, testSeed, n, params), model.treeCount(),
+                new ModelCard.Training(o.seed(), trainRows, validationRows, testSeed, n, params,
+                        describe(o.missingness()) + (o.closedAccounts().active()
+                                ? "; account_age_days missing for closed accounts (fraud rows "
+                                        + o.closedAccounts().fraud() + ", genuine rows " + o.closedAccounts().genuine()
+                                        + ")" : "")), model.treeCount(),
                 model.info().bestIteration(), evaluation, calibration.bins(), thresholds);
+    }
+
+    /** "realistic", "none" or the four rates, as {@code --missingness} takes them. */
+    static String describe(Missingness m) {
+        if (m.equals(Missingness.REALISTIC)) {
+            return "realistic";
+        }
+        if (m.equals(Missingness.NONE)) {
+            return "none";
+        }
+        return m.firstTimeAccounts() + "," + m.unseenAccounts() + "," + m.unseenDevices() + "," + m.unseenCards();
+    }
+
+    /**
+     * Blanks account_age_days (NaN) of a row whose account an export would no longer find: with probability
+     * {@code closed.fraud()} for a fraud row, {@code closed.genuine()} for a genuine one; everything else is kept and
+     * the labels already follow the real age. Its own random stream (seeded from the data seed), so the same options
+     * give the same rows. Returns the rows changed.
+     */
+    static int purgeClosedAccounts(PaymentBatch data, TrainingOptions.ClosedAccounts closed, long seed) {
+        float[] f = data.features();
+        int age = PaymentFeature.ACCOUNT_AGE_DAYS.ordinal();
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(seed ^ 0xC105EDL);
+        int changed = 0;
+        for (int i = 0, n = data.size(); i < n; i++) {
+            double u = rnd.nextDouble();
+            if (u < (data.fraud(i) ? closed.fraud() : closed.genuine())) {
+                f[i * PaymentBatch.WIDTH + age] = Float.NaN;
+                changed++;
+            }
+        }
+        return changed;
     }
 }
