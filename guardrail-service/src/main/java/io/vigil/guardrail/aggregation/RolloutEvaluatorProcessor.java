@@ -151,6 +151,9 @@ final class RolloutEvaluatorProcessor implements Processor<String, byte[], Strin
         long treatmentInStep = 0;
         long controlInStep = 0;
         boolean any = false;
+        if (limit <= rollout.start()) {
+            return null;
+        }
         try (KeyValueIterator<String, RolloutBucket> it = buckets.range(key(w.getRolloutId(), rollout.start()),
                 key(w.getRolloutId(), limit - 1))) {
             while (it.hasNext()) {
