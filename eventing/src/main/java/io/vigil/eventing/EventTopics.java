@@ -18,6 +18,10 @@ public final class EventTopics {
     public static final String OUTCOMES = "vigil.outcomes.v1";
     /** Guardrail verdicts on a rollout: keep, ramp, roll back. */
     public static final String VERDICTS = "vigil.verdicts.v1";
+    /** Rollout state changes (steps, pauses, sign-offs, rollbacks), after they are recorded: incident timelines. */
+    public static final String ROLLOUTS = "vigil.rollouts.v1";
+    /** Closed event-time windows of watched cohorts' rates: all-clear criteria read them. */
+    public static final String COHORT_METRICS = "vigil.cohort-metrics.v1";
 
     private EventTopics() {
     }
