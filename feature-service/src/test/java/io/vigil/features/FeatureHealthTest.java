@@ -81,7 +81,7 @@ class FeatureHealthTest {
             broken.addAll(sendBatch(run + "-b" + batch, 100, true));
         }
         // reads: DEFAULTED at once
-        int port = ConfigProvider.getConfig().getValue("quarkus.http.test-port", Integer.class);
+        int port = ConfigProvider.getConfig().getValue("quarkus.grpc.server.test-port", Integer.class);
         ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
         try {
             GetFeaturesResponse r = FeatureStoreServiceGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS)

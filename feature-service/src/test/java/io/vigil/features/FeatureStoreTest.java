@@ -74,7 +74,7 @@ class FeatureStoreTest {
 
     @BeforeAll
     static void connect() {
-        int port = ConfigProvider.getConfig().getValue("quarkus.http.test-port", Integer.class);
+        int port = ConfigProvider.getConfig().getValue("quarkus.grpc.server.test-port", Integer.class);
         channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
         stub = FeatureStoreServiceGrpc.newBlockingStub(channel);
     }

@@ -90,13 +90,16 @@ class CheckoutSimulatorStackTest {
         postgres = PostgresLocator.locate(System.getenv(), null, KafkaBroker.freePort());
         featureDb = TestDatabase.create(postgres.server(), "vigil_features_sim");
         scoringDb = TestDatabase.create(postgres.server(), "vigil_scoring_sim");
+        int featuresGrpcPort = KafkaBroker.freePort();
+        Map<String, String> featureConfig = new HashMap<>(database(featureDb));
+        featureConfig.put("quarkus.grpc.server.port", Integer.toString(featuresGrpcPort));
         features = QuarkusServiceProcess.start("feature-service", QuarkusServiceProcess.builtJar("feature-service"),
-                KafkaBroker.freePort(), database(featureDb), Duration.ofSeconds(120));
+                KafkaBroker.freePort(), featureConfig, Duration.ofSeconds(120));
         scoringGrpcPort = KafkaBroker.freePort();
         Map<String, String> scoringConfig = new HashMap<>(database(scoringDb));
         scoringConfig.put("quarkus.grpc.server.port", Integer.toString(scoringGrpcPort));
         scoringConfig.put("scoring.features.host", "127.0.0.1");
-        scoringConfig.put("scoring.features.port", Integer.toString(features.port()));
+        scoringConfig.put("scoring.features.port", Integer.toString(featuresGrpcPort));
         scoringConfig.put("scoring.models.dir", Path.of("..", "models").toAbsolutePath().normalize().toString());
         scoring = QuarkusServiceProcess.start("scoring-service", QuarkusServiceProcess.builtJar("scoring-service"),
                 KafkaBroker.freePort(), scoringConfig, Duration.ofSeconds(120));

@@ -116,7 +116,7 @@ class FeatureServerTest {
         FeatureContracts contracts = new FeatureContracts(config, null);
         contracts.put(V1);
         return new FeatureServer(contracts, new FeatureCache(loader, 100, Duration.ofMinutes(1)), config,
-                Clock.fixed(NOW, ZoneOffset.UTC));
+                Clock.fixed(NOW, ZoneOffset.UTC), new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
     }
 
     private static FeatureSet load() {

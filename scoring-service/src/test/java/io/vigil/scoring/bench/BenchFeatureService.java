@@ -48,9 +48,12 @@ final class BenchFeatureService implements AutoCloseable {
     private boolean frozen;
     private boolean closed;
 
-    private BenchFeatureService(QuarkusServiceProcess process, TestDatabase database) {
+    private final int grpcPort;
+
+    private BenchFeatureService(QuarkusServiceProcess process, TestDatabase database, int grpcPort) {
         this.process = process;
         this.database = database;
+        this.grpcPort = grpcPort;
     }
 
     /**
@@ -65,10 +68,12 @@ final class BenchFeatureService implements AutoCloseable {
                     + " (./mvnw -B -o -q -pl feature-service package -DskipTests)");
         }
         TestDatabase database = TestDatabase.create(postgres, "vigil_features_bench");
+        int grpcPort = KafkaBroker.freePort();
         try {
             QuarkusServiceProcess process = QuarkusServiceProcess.start("vigil-bench-feature-service", jar,
                     KafkaBroker.freePort(), Map.of(
                             "kafka.bootstrap.servers", kafka,
+                            "quarkus.grpc.server.port", Integer.toString(grpcPort),
                             "quarkus.datasource.username", postgres.user(),
                             "quarkus.datasource.password", postgres.password(),
                             "quarkus.datasource.jdbc.url", postgres.jdbcUrl(database.name()),
@@ -77,7 +82,7 @@ final class BenchFeatureService implements AutoCloseable {
                             "mp.jwt.verify.publickey.location", TestTokens.publicKeyFile().toString(),
                             "mp.jwt.verify.issuer", TestTokens.ISSUER),
                     Duration.ofSeconds(120));
-            return new BenchFeatureService(process, database);
+            return new BenchFeatureService(process, database, grpcPort);
         } catch (Exception | Error e) {
             database.close();
             throw e;
@@ -86,6 +91,11 @@ final class BenchFeatureService implements AutoCloseable {
 
     int port() {
         return process.port();
+    }
+
+    /** GetFeatures' port (feature-service serves gRPC on a port of its own). */
+    int grpcPort() {
+        return grpcPort;
     }
 
     long pid() {

@@ -103,7 +103,7 @@ public final class ScoringBench {
                 System.out.printf("stored %d feature values for %d accounts, %d devices, %d merchants via POST"
                         + " /features/batch in %.1f s%n", stored, ACCOUNTS, ACCOUNTS, MERCHANTS,
                         (System.nanoTime() - t0) / 1e9);
-                hosted.service = startService(root, port, freePort(), hosted.features.port(), pg, opt);
+                hosted.service = startService(root, port, freePort(), hosted.features.grpcPort(), pg, opt);
             } else {
                 host = target.substring(0, target.lastIndexOf(':'));
                 port = Integer.parseInt(target.substring(target.lastIndexOf(':') + 1));

@@ -38,6 +38,9 @@ public class WithFeatureServiceInfrastructure implements QuarkusTestResourceLife
                 "quarkus.datasource.reactive.url", featureDatabase.server().reactiveUrl(featureDatabase.name()),
                 "mp.jwt.verify.publickey.location", TestTokens.publicKeyFile().toString(),
                 "mp.jwt.verify.issuer", TestTokens.ISSUER);
+        int featureGrpcPort = KafkaBroker.freePort();
+        featureConfig = new HashMap<>(featureConfig);
+        featureConfig.put("quarkus.grpc.server.port", Integer.toString(featureGrpcPort));
         try {
             featureService = QuarkusServiceProcess.start("feature-service",
                     QuarkusServiceProcess.builtJar("feature-service"), KafkaBroker.freePort(), featureConfig,
@@ -47,7 +50,7 @@ public class WithFeatureServiceInfrastructure implements QuarkusTestResourceLife
             throw new IllegalStateException("cannot start feature-service: " + e.getMessage(), e);
         }
         config.put("scoring.features.host", "127.0.0.1");
-        config.put("scoring.features.port", Integer.toString(featureService.port()));
+        config.put("scoring.features.port", Integer.toString(featureGrpcPort));
         config.put("vigil.e2e.feature-service-url", featureService.baseUrl());
         // The committed default model and its 30 features, not the tiny test model. The %test keys of
         // application.properties would win over plain ones, so these are set for the test profile too.
