@@ -76,6 +76,7 @@ public class Scorer {
     private final FallbackRule fallbackRule;
     private final CoverageRule coverageRule;
     private final ArmAssignment arms;
+    private final boolean reasonsOnApprove;
     private final long budgetNanos;
     private final long minimumNanos;
     private final double featureShare;
@@ -93,6 +94,7 @@ public class Scorer {
         this.coverageRule = new CoverageRule(new Coverage(config.coverage().keyFeatures(), null,
                 config.coverage().maxMissingShare(), config.coverage().decision()), fallbackRule);
         this.arms = new ArmAssignment(config.routing().buckets());
+        this.reasonsOnApprove = config.reasons().onApprove();
         this.budgetNanos = config.budget().total().toNanos();
         this.minimumNanos = config.budget().minimum().toNanos();
         this.featureShare = config.budget().featureShare();
@@ -187,10 +189,11 @@ public class Scorer {
             // Too little of what the model depends on: the insufficient-data rule decides, not the model's priors.
             CoverageVerdict coverage = coverageRule.judge(policy, cohort, decider, v);
             boolean modelDecides = !coverage.insufficient();
+            Decision decision = modelDecides ? ThresholdPolicy.decide(cohort, score) : coverage.decision();
             int[] top = new int[REASONS];
             double[] contributions = new double[REASONS];
-            int n = modelDecides ? decider.explain(x, top, contributions) : 0;
-            Decision decision = modelDecides ? ThresholdPolicy.decide(cohort, score) : coverage.decision();
+            boolean owed = reasonsOnApprove || decision != Decision.DECISION_APPROVE;
+            int n = modelDecides && owed ? decider.explain(x, top, contributions) : 0;
             Arm arm = !modelDecides ? Arm.ARM_UNSPECIFIED : challenger ? Arm.ARM_CHALLENGER : Arm.ARM_CHAMPION;
 
             DecisionMade.Builder event = DecisionMade.newBuilder()

@@ -2,6 +2,7 @@ package io.vigil.scoring.endtoend;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
@@ -38,6 +39,7 @@ import io.vigil.contracts.scoring.v1.Channel;
 import io.vigil.contracts.scoring.v1.CvvResult;
 import io.vigil.contracts.scoring.v1.FallbackCause;
 import io.vigil.contracts.scoring.v1.FeatureIssue;
+import io.vigil.contracts.scoring.v1.Decision;
 import io.vigil.contracts.scoring.v1.Money;
 import io.vigil.contracts.scoring.v1.Reason;
 import io.vigil.contracts.scoring.v1.RiskScoringServiceGrpc;
@@ -109,6 +111,13 @@ class ScoringWithFeatureServiceTest {
                     "txn_count_1h", 1, "txn_count_24h", 2, "amount_sum_24h", 45.5, "prior_chargebacks", 0,
                     "distinct_cards_24h", 1, "prior_orders", 12, "avg_order_amount", 80.0));
         }
+        // Everything a fraud ring's account looks like: new, a throwaway e-mail, cards and orders piling up.
+        ingest("account-profile", "account", "acct-e2e-risky", now, Map.of(
+                "account_age_days", 1, "login_method", "password", "customer_age_band", "18-24", "country", "US",
+                "region", "NA", "email_age_days", 1, "email_domain_free", true, "password_reset_7d", true));
+        ingest("txn-aggregator", "account", "acct-e2e-risky", now, Map.of(
+                "txn_count_1h", 9, "txn_count_24h", 14, "amount_sum_24h", 2400.0, "prior_chargebacks", 3,
+                "distinct_cards_24h", 6, "prior_orders", 0, "avg_order_amount", 0.0));
         ingest("merchant-risk", "merchant", "m-e2e", now,
                 Map.of("merchant_category", "electronics", "merchant_fraud_rate_90d", 0.004));
         ingest("device-intel", "device", "d-e2e", now, Map.of("device_age_days", 200));
@@ -280,7 +289,25 @@ class ScoringWithFeatureServiceTest {
         x[f.ordinal()] = value;
     }
 
+    @Test
+    void shouldExplainADecisionThatStopsTheCustomerAndNotAnApproval() {
+        ScoreResponse risky = score("acct-e2e-risky");
+        assertFalse(risky.getFallback(), risky.toString());
+        assertNotEquals(Decision.DECISION_APPROVE, risky.getDecision(), risky.toString());
+        assertFalse(risky.getReasonsList().isEmpty(), "a customer stepped up, reviewed or declined is owed reasons");
+        assertReasonsPushTowardFraud(risky);
+
+        ScoreResponse healthy = score("acct-e2e-healthy");
+        assertEquals(Decision.DECISION_APPROVE, healthy.getDecision(), healthy.toString());
+        assertEquals(List.of(), healthy.getReasonsList(), "approvals are not explained (scoring.reasons.on-approve)");
+    }
+
+    /** Reasons, where owed (not for approvals, by default), name the features that pushed the score up, largest first. */
     private static void assertReasonsPushTowardFraud(ScoreResponse response) {
+        if (response.getDecision() == Decision.DECISION_APPROVE) {
+            assertEquals(List.of(), response.getReasonsList(), "an approval owes no reasons");
+            return;
+        }
         assertFalse(response.getReasonsList().isEmpty(), "a decision explains itself");
         assertTrue(response.getReasonsCount() <= 3);
         double previous = Double.POSITIVE_INFINITY;
