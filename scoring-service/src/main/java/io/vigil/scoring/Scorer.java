@@ -29,6 +29,7 @@ import io.vigil.scoring.config.ScoringConfig;
 import io.vigil.scoring.decisions.DecisionStore;
 import io.vigil.scoring.decisions.RequestFingerprint;
 import io.vigil.scoring.decisions.StoredDecision;
+import io.vigil.scoring.warmup.WarmUpCalls;
 import io.vigil.scoring.events.DecisionPublisher;
 import io.vigil.scoring.events.DecisionSlices;
 import io.vigil.scoring.fallback.FallbackRule;
@@ -103,7 +104,7 @@ public class Scorer {
 
     /** Score with the caller's deadline taken from the current gRPC context. */
     public Uni<ScoreResponse> score(ScoreRequest r) {
-        return score(r, CallerDeadline.remainingNanos());
+        return score(r, CallerDeadline.remainingNanos(), models.current(), WarmUpCalls.current());
     }
 
     /** Score with a caller's remaining time of {@code callerNanos} (Long.MAX_VALUE: none). */
@@ -113,6 +114,11 @@ public class Scorer {
 
     /** Score with the given line-up (the one in force; tests stand in a model that fails). */
     Uni<ScoreResponse> score(ScoreRequest r, long callerNanos, ModelLineup lineup) {
+        return score(r, callerNanos, lineup, false);
+    }
+
+    /** @param warmUp the service's own warm-up call: the whole path, but nothing stored, published or counted */
+    private Uni<ScoreResponse> score(ScoreRequest r, long callerNanos, ModelLineup lineup, boolean warmUp) {
         long start = System.nanoTime();
         InvalidField bad = validator.validate(r);
         if (bad != null) {
@@ -127,12 +133,12 @@ public class Scorer {
         FeatureVector v = deriver.fromRequest(r, System.currentTimeMillis() / 1000);
         if (!metrics.enter(maxInFlight)) {
             return commit(r, fingerprint, fallback(r, v, FallbackCause.FALLBACK_CAUSE_OVERLOAD, start, budget, 0L),
-                    start, budget);
+                    start, budget, warmUp);
         }
         if (budget < minimumNanos) {
             metrics.exit();
             return commit(r, fingerprint, fallback(r, v, FallbackCause.FALLBACK_CAUSE_DEADLINE, start, budget, 0L),
-                    start, budget);
+                    start, budget, warmUp);
         }
         long featureDeadline = (long) (budget * featureShare);
         // What remains after the features, kept for the model and the claim; a model stuck past the budget loses to
@@ -143,7 +149,7 @@ public class Scorer {
                 .ifNoItem().after(Duration.ofNanos(remaining))
                 .recoverWithItem(() -> fallback(r, v, FallbackCause.FALLBACK_CAUSE_DEADLINE, start, budget, 0L))
                 .onTermination().invoke(metrics::exit)
-                .flatMap(o -> commit(r, fingerprint, o, start, budget))
+                .flatMap(o -> commit(r, fingerprint, o, start, budget, warmUp))
                 // Last line of defence: a bug on this path must still end in an answer, never in an error status
                 // the checkout would have to handle (an IllegalArgumentException would reach it as INVALID_ARGUMENT).
                 .onFailure(t -> !(t instanceof StatusRuntimeException)).recoverWithItem(t -> {
@@ -297,7 +303,13 @@ public class Scorer {
      * that stands: this one, or an earlier one for the same id decided by another call or replica. Only the winner
      * is counted and published, so a race yields one decision event, not one per racer.
      */
-    private Uni<ScoreResponse> commit(ScoreRequest r, long fingerprint, Outcome o, long start, long budget) {
+    private Uni<ScoreResponse> commit(ScoreRequest r, long fingerprint, Outcome o, long start, long budget,
+            boolean warmUp) {
+        if (warmUp) {
+            // Build and encode the event as a real decision would, then drop it: warm code, no synthetic payment.
+            event(r, o, Instant.now()).toByteArray();
+            return Uni.createFrom().item(o.response());
+        }
         StoredDecision mine = new StoredDecision(fingerprint, o.response());
         long left = budget - (System.nanoTime() - start);
         return store.claim(r.getTransactionId(), mine, left).flatMap(claim -> {

@@ -197,6 +197,23 @@ class ScoringServiceTest {
     }
 
     @Test
+    void shouldBeWarmWhenReadyAndLeaveNoTraceOfTheWarmUp() throws Exception {
+        // %test.scoring.warm-up.calls=200: all sent and answered over the service's own gRPC port before readiness.
+        String state = given().when().get("/q/health/ready").then().statusCode(200)
+                .body("checks.find { it.name == 'scoring warm-up' }.status", equalTo("UP"))
+                .extract().path("checks.find { it.name == 'scoring warm-up' }.data.state");
+        assertTrue(state.contains("200 Score calls (0 failed)"), state);
+        assertTrue(state.contains("500 model runs"), state);
+        // The warm-up's payments were decided but never claimed, stored or published: nothing a guardrail could count.
+        try (Connection c = database(); PreparedStatement s = c.prepareStatement(
+                "SELECT count(*) FROM decision WHERE transaction_id LIKE 'vigil-warm-up-%'");
+                ResultSet rs = s.executeQuery()) {
+            assertTrue(rs.next());
+            assertEquals(0, rs.getLong(1));
+        }
+    }
+
+    @Test
     void shouldDecideAsWorkedOutByHand() {
         account("acct-risky", FakeFeatureStore.ok("prior_chargebacks", 2L));
         // amount 200 USD >= 100: +1.0; chargebacks 2 >= 1: +1.5; margin 2.5, p = 1 / (1 + e^-2.5) = 0.92414..., >= 0.9

@@ -19,6 +19,8 @@ public interface ScoringConfig {
 
     Reasons reasons();
 
+    WarmUp warmUp();
+
     Decisions decisions();
 
     Models models();
@@ -79,6 +81,25 @@ public interface ScoringConfig {
         /** USD amount at or above which the fallback rule steps up instead of approving. */
         @WithDefault("500")
         double stepUpAmountUsd();
+    }
+
+    /** What the service does before readiness turns UP (ScoringWarmUp). */
+    interface WarmUp {
+        /** Score calls the service sends itself over its gRPC port; 0 turns the calls off. */
+        @WithDefault("1500")
+        int calls();
+
+        /** Of those, in flight at once. */
+        @WithDefault("8")
+        int concurrency();
+
+        /** Runs of every line-up model, score and explanation, on varied inputs. */
+        @WithDefault("5000")
+        int modelRuns();
+
+        /** The warm-up never holds readiness longer than this. */
+        @WithDefault("20s")
+        Duration maxDuration();
     }
 
     interface Reasons {
