@@ -17,6 +17,8 @@ public interface FeaturesConfig {
 
     Serving serving();
 
+    WarmUp warmUp();
+
     Health health();
 
     interface Contracts {
@@ -47,6 +49,21 @@ public interface FeaturesConfig {
         /** Kafka ingest: retries of a failed database write before the record is given up (and counted). */
         @WithDefault("5")
         int maxRetries();
+    }
+
+    /** What the service does before readiness turns UP (ServingWarmUp). */
+    interface WarmUp {
+        /** GetFeatures calls the service sends itself over its gRPC port, for entities nobody stored; 0: none. */
+        @WithDefault("1000")
+        int calls();
+
+        /** Of those, in flight at once. */
+        @WithDefault("8")
+        int concurrency();
+
+        /** The warm-up never holds readiness longer than this. */
+        @WithDefault("20s")
+        Duration maxDuration();
     }
 
     interface Serving {

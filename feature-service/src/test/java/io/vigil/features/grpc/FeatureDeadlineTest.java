@@ -85,6 +85,15 @@ class FeatureDeadlineTest {
         assertEquals(FeatureStatus.FEATURE_STATUS_MISSING, served.getFeatures(0).getStatus());
     }
 
+    @Test
+    void shouldBeWarmWhenReady() {
+        // %test.features.warm-up.calls=200, all answered over the gRPC port before readiness turned UP.
+        String state = given().when().get("/q/health/ready").then().statusCode(200)
+                .body("checks.find { it.name == 'feature serving warm-up' }.status", org.hamcrest.Matchers.equalTo("UP"))
+                .extract().path("checks.find { it.name == 'feature serving warm-up' }.data.state");
+        org.junit.jupiter.api.Assertions.assertTrue(state.startsWith("200 GetFeatures calls (0 failed)"), state);
+    }
+
     private static GetFeaturesRequest request(String account) {
         return GetFeaturesRequest.newBuilder().setFeatureSetVersion("checkout-features@1")
                 .addEntities(EntityKey.newBuilder().setType(EntityType.ENTITY_TYPE_ACCOUNT).setId(account))

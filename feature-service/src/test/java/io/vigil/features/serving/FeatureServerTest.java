@@ -170,6 +170,11 @@ class FeatureServerTest {
         }
 
         @Override
+        public WarmUp warmUp() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
         public Health health() {
             throw new UnsupportedOperationException();
         }

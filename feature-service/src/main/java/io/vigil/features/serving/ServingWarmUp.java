@@ -1,0 +1,141 @@
+package io.vigil.features.serving;
+
+import java.util.Arrays;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.interceptor.Interceptor;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Readiness;
+import org.jboss.logging.Logger;
+
+import com.google.common.util.concurrent.FutureCallback;
+import com.google.common.util.concurrent.Futures;
+import com.google.common.util.concurrent.MoreExecutors;
+
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Status;
+import io.quarkus.runtime.LaunchMode;
+import io.quarkus.runtime.StartupEvent;
+import io.vigil.contracts.features.v1.EntityKey;
+import io.vigil.contracts.features.v1.EntityType;
+import io.vigil.contracts.features.v1.FeatureStoreServiceGrpc;
+import io.vigil.contracts.features.v1.GetFeaturesRequest;
+import io.vigil.contracts.features.v1.GetFeaturesResponse;
+import io.vigil.features.config.FeaturesConfig;
+
+/**
+ * A pod is warm when it says ready. Before readiness turns UP, feature-service sends itself GetFeatures calls over its
+ * own gRPC port, for entities nobody stored (so each one takes the database path a cache miss takes: the pool, the
+ * statement, the decoding, the answer's assembly), bounded in calls and in time. Read-only: nothing is written.
+ */
+@ApplicationScoped
+@Readiness
+public class ServingWarmUp implements HealthCheck {
+
+    private static final Logger LOG = Logger.getLogger(ServingWarmUp.class);
+
+    private final FeaturesConfig.WarmUp settings;
+    private final int grpcPort;
+    private volatile String state = "not started";
+    private volatile boolean done;
+
+    ServingWarmUp(FeaturesConfig config,
+            @ConfigProperty(name = "quarkus.grpc.server.port", defaultValue = "9000") int port,
+            @ConfigProperty(name = "quarkus.grpc.server.test-port", defaultValue = "9001") int testPort) {
+        this.settings = config.warmUp();
+        this.grpcPort = LaunchMode.current() == LaunchMode.TEST ? testPort : port;
+    }
+
+    /** Late, after the contracts have loaded; blocks start-up so a test or a rollout begins with a warm service. */
+    void onStart(@Observes @Priority(Interceptor.Priority.APPLICATION + 1000) StartupEvent started) {
+        run();
+    }
+
+    @Override
+    public HealthCheckResponse call() {
+        return HealthCheckResponse.named("feature serving warm-up").status(done).withData("state", state).build();
+    }
+
+    void run() {
+        long begin = System.nanoTime();
+        long deadline = begin + settings.maxDuration().toNanos();
+        int calls = settings.calls();
+        int tail = Math.max(1, calls / 10);
+        long[] latencies = new long[tail];
+        AtomicInteger recorded = new AtomicInteger();
+        AtomicInteger failed = new AtomicInteger();
+        int sent = 0;
+        ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", grpcPort).usePlaintext().build();
+        try {
+            var stub = FeatureStoreServiceGrpc.newFutureStub(channel);
+            Semaphore inFlight = new Semaphore(settings.concurrency());
+            for (; sent < calls && System.nanoTime() < deadline; sent++) {
+                if (!inFlight.tryAcquire(Math.max(1, (deadline - System.nanoTime()) / 1_000_000), TimeUnit.MILLISECONDS)) {
+                    break;
+                }
+                boolean measured = sent >= calls - tail;
+                long t0 = System.nanoTime();
+                Futures.addCallback(stub.withDeadlineAfter(2, TimeUnit.SECONDS).getFeatures(request(sent)),
+                        new FutureCallback<GetFeaturesResponse>() {
+                            @Override
+                            public void onSuccess(GetFeaturesResponse r) {
+                                if (measured) {
+                                    int i = recorded.getAndIncrement();
+                                    if (i < latencies.length) {
+                                        latencies[i] = System.nanoTime() - t0;
+                                    }
+                                }
+                                inFlight.release();
+                            }
+
+                            @Override
+                            public void onFailure(Throwable t) {
+                                failed.incrementAndGet();
+                                if (failed.get() == 1) {
+                                    LOG.warnf("warm-up call failed (%s); the warm-up goes on", Status.fromThrowable(t));
+                                }
+                                inFlight.release();
+                            }
+                        }, MoreExecutors.directExecutor());
+            }
+            inFlight.tryAcquire(settings.concurrency(), Math.max(1, (deadline - System.nanoTime()) / 1_000_000),
+                    TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            channel.shutdownNow();
+        }
+        long[] late = Arrays.copyOf(latencies, Math.min(recorded.get(), latencies.length));
+        Arrays.sort(late);
+        long total = System.nanoTime() - begin;
+        state = String.format("%d GetFeatures calls (%d failed) in %d ms; last calls p50 %.2f ms, p99 %.2f ms", sent,
+                failed.get(), total / 1_000_000, quantile(late, 0.5), quantile(late, 0.99));
+        done = true;
+        if (total > settings.maxDuration().toNanos()) {
+            LOG.warnf("warm-up stopped at its limit of %s: %s", settings.maxDuration(), state);
+        } else {
+            LOG.infof("warm-up: %s", state);
+        }
+    }
+
+    private static GetFeaturesRequest request(int i) {
+        return GetFeaturesRequest.newBuilder()
+                .addEntities(EntityKey.newBuilder().setType(EntityType.ENTITY_TYPE_ACCOUNT).setId("vigil-warm-up-" + i))
+                .addEntities(EntityKey.newBuilder().setType(EntityType.ENTITY_TYPE_MERCHANT).setId("vigil-warm-up-" + i))
+                .addEntities(EntityKey.newBuilder().setType(EntityType.ENTITY_TYPE_DEVICE).setId("vigil-warm-up-" + i))
+                .build();
+    }
+
+    private static double quantile(long[] sorted, double q) {
+        return sorted.length == 0 ? 0.0 : sorted[Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1)] / 1e6;
+    }
+}
