@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
-# ./bin/vigil bench scoring --rps R --duration D [--stall-features] [--warmup W] [--target host:port] [--budget 50ms] [--kafka host:port] [--set key=value,...]
-# Open-loop gRPC load on scoring-service's Score with grpc.health.v1 Health/Check at the same rate as the yardstick.
+# ./bin/vigil bench scoring --rps R --duration D [--stall-features] [--cold 20s] [--warmup W] [--target host:port | --stack] [--budget 50ms] [--kafka host:port] [--set key=value,...]
+# Open-loop gRPC load on scoring-service's Score with grpc.health.v1 Health/Check at the same rate as the yardstick,
+# sent by a second JVM on a connection of its own (the floor the Score/Health ratio divides by), and CPU per Score per
+# process of the suite (scoring, features, Kafka, PostgreSQL; /proc). A cold phase (default 20 s when the bench starts
+# its own services) measures the first seconds after ready with no warm-up before it. --stack measures the stack
+# ./bin/vigil up started (Score on 127.0.0.1:9081); add --cold 20s right after `vigil up` for its cold phase.
 # Without --target it starts the real feature-service (packaged jar, fresh database, features for the bench's
 # accounts stored over POST /features/batch) and its own scoring-service (packaged jar) pointed at it, plus a Kafka
 # broker process of its own (unless --kafka), on free ports, with PostgreSQL from VIGIL_PG_URL / VIGIL_PG_* (default
@@ -13,7 +17,7 @@ WORK="$ROOT/.vigil/bench"
 mkdir -p "$WORK"
 
 JAR=scoring-service/target/quarkus-app/quarkus-run.jar
-if [[ " $* " != *" --target "* && ! -f feature-service/target/quarkus-app/quarkus-run.jar ]]; then
+if [[ " $* " != *" --target "* && " $* " != *" --stack "* && ! -f feature-service/target/quarkus-app/quarkus-run.jar ]]; then
   echo "feature-service/target/quarkus-app/quarkus-run.jar is missing: the bench runs the real feature-service;" \
     "build it first (./mvnw -B -o -q -pl feature-service package -DskipTests)" >&2
   exit 1
@@ -27,7 +31,7 @@ fi
 if [[ ! -s $WORK/classpath.txt || scoring-service/pom.xml -nt $WORK/classpath.txt ]]; then
   ./mvnw -B -q -o -pl scoring-service dependency:build-classpath -Dmdep.includeScope=test \
     -Dmdep.outputFile="$WORK/classpath.txt" > "$WORK/classpath.log" 2>&1 \
-    || { echo "cannot resolve the bench classpath; see $WORK/classpath.log" >&2; exit 1; }
+    || { echo "cannot resolve the bench classpath; see $WORK/classpath.log (the suite's modules must be installed in the local Maven repository: ./bin/vigil up does it, or ./mvnw -B install -DskipTests)" >&2; exit 1; }
 fi
 JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
 exec "$JAVA" -Xms256m -Xmx512m -XX:+UseParallelGC \
