@@ -46,9 +46,19 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--duration", defaultValue = "1h", description = "Simulated time to run, e.g. 2h, 90m, 1d. Default: ${DEFAULT-VALUE}.")
     String duration;
 
-    @Option(names = "--start", defaultValue = "2026-01-05T00:00:00Z",
-            description = "Simulated start (RFC 3339; a Monday midnight by default): ${DEFAULT-VALUE}.")
+    @Option(names = "--start", defaultValue = "2026-01-05T00:00:00Z", converter = StartConverter.class,
+            description = "Simulated start (RFC 3339, or 'now' to run beside a rollout whose steps start in event time"
+                    + " now; a Monday midnight by default): ${DEFAULT-VALUE}.")
     Instant start;
+
+    /** RFC 3339, or {@code now} (to the second). */
+    static final class StartConverter implements picocli.CommandLine.ITypeConverter<Instant> {
+        @Override
+        public Instant convert(String value) {
+            return "now".equalsIgnoreCase(value.trim()) ? Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                    : Instant.parse(value.trim());
+        }
+    }
 
     @Option(names = "--seed", defaultValue = "42", description = "Population and arrival seed. Default: ${DEFAULT-VALUE}.")
     long seed;
