@@ -17,9 +17,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 import io.vigil.guardrail.evaluation.GuardrailAction;
 import io.vigil.guardrail.evaluation.GuardrailMetric;
 
-class PlanReaderTest {
+public class PlanReaderTest {
 
-    static final String YAML = """
+    public static final String YAML = """
             target:
               model_version: challenger-2
               policy_version: p-2
