@@ -69,7 +69,9 @@ public class ScoringLineups {
     }
 
     private Uni<Boolean> exists(Uni<Response> call, String what) {
-        return retried(call.map(r -> {
+        // The client raises a WebApplicationException for a 404 even when it returns the Response: that is "no".
+        return retried(call.onFailure(e -> e instanceof WebApplicationException w && w.getResponse() != null
+                && w.getResponse().getStatus() == 404).recoverWithItem(() -> Response.status(404).build()).map(r -> {
             try {
                 if (r.getStatus() == 200) {
                     return true;

@@ -82,7 +82,8 @@ class RolloutsWithScoringTest {
     }
 
     static final String WATCHES = "vigil.guardrail.rollout-watches";
-    static final Instant T0 = Instant.parse("2026-03-01T10:00:00Z");
+    /** Event time of the verdicts: after the REST-driven start (event time "now"), as live verdicts are. */
+    static final Instant T0 = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MINUTES).plusSeconds(60);
 
     static final String PLAN = """
             target:
