@@ -333,6 +333,38 @@ class RolloutsWithScoringTest {
                 .body("policy_version", equalTo("built-in"));
     }
 
+    @Test
+    @Order(6)
+    void anOperatorPausesResumesAndAbortsRestoringTheLineup() {
+        String revision = scoringApi().get("/lineup").then().extract().path("revision");
+        rolloutId = guardrail("operator").contentType("application/yaml").body(PLAN.getBytes(StandardCharsets.UTF_8))
+                .post("/rollouts").then().statusCode(201).extract().path("summary.id");
+        guardrail("operator").contentType("application/json").body("{\"reason\": \"incident 42\"}")
+                .post("/rollouts/" + rolloutId + "/pause").then().statusCode(200)
+                .body("summary.state", equalTo("PAUSED"));
+        guardrail("operator").contentType("application/json").body("{\"reason\": \"again\"}")
+                .post("/rollouts/" + rolloutId + "/pause").then().statusCode(409).body("field", equalTo("state"));
+        // A PROMOTE_STEP verdict while paused is stored, not acted on.
+        publish(verdict("p-1", VerdictKind.VERDICT_KIND_PROMOTE_STEP, 0.10, T0.plusSeconds(30_000), 0.0));
+        await(() -> {
+            List<String> ids = guardrail("viewer").get("/rollouts/" + rolloutId + "/verdicts").then().extract()
+                    .path("verdict_id");
+            return ids.contains("p-1");
+        }, "the verdict stored");
+        guardrail("operator").contentType("application/json").body("{\"reason\": \"resolved\"}")
+                .post("/rollouts/" + rolloutId + "/resume").then().statusCode(200)
+                .body("summary.state", equalTo("RUNNING")).body("summary.step_index", equalTo(0));
+        given().header("Authorization", TestTokens.bearer("operator", "olga@ops.example"))
+                .contentType("application/json").body("{\"reason\": \"not today\"}")
+                .post("/rollouts/" + rolloutId + "/abort").then().statusCode(200)
+                .body("summary.state", equalTo("ABORTED"))
+                .body("audit.find { it.action == 'abort' }.actor", equalTo("olga@ops.example"));
+        scoringApi().get("/lineup").then().body("revision", equalTo(revision));
+        guardrail("operator").contentType("application/json").body("{\"reason\": \"oops\"}")
+                .post("/rollouts/" + rolloutId + "/resume").then().statusCode(409);
+        guardrail("viewer").get("/rollouts/ro-nope").then().statusCode(404).body("field", equalTo("id"));
+    }
+
     // ---- helpers
 
     private double failures() {
