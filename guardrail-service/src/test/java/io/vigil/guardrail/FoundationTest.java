@@ -19,7 +19,7 @@ class FoundationTest extends ServiceFoundationTests {
 
     @Override
     protected List<String> expectedTables() {
-        return List.of("processed_event");
+        return List.of("processed_event", "rollout", "rollout_step", "rollout_sign_off", "rollout_audit", "rollout_verdict");
     }
 
     @Override

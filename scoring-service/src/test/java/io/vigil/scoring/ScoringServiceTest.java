@@ -2,6 +2,7 @@ package io.vigil.scoring;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -581,6 +582,72 @@ class ScoringServiceTest {
                 .post("/models/tiny-s/activate").then().statusCode(200);
         api().contentType("application/json").body("{\"role\": \"RETIRED\", \"reason\": \"done\"}")
                 .post("/models/tiny-b/activate").then().statusCode(200);
+    }
+
+    /**
+     * PUT /lineup: challenger share and policy move together, the exact previous line-up comes back (the rolled-out
+     * model a shadow again, the built-in policy), the same line-up twice changes nothing the second time, and a stale
+     * revision, an unknown model or a viewer are refused.
+     */
+    @Test
+    void shouldChangeTheWholeLineupAtomicallyAndIdempotently() throws Exception {
+        account("acct-lineup", FakeFeatureStore.ok("prior_chargebacks", 0L));
+        api().contentType("application/octet-stream").body(tinyModel(2.0)).post("/models/tiny-b/upload")
+                .then().statusCode(201);
+        api().contentType("application/json").body("{\"role\": \"SHADOW\", \"reason\": \"watch b\"}")
+                .post("/models/tiny-b/activate").then().statusCode(200);
+        api().contentType("application/json").body("{\"version\": \"p-2\", \"reason\": \"tighter\", \"rules\": "
+                + "[{\"name\": \"default\", \"step_up\": 0.2, \"review\": 0.5, \"decline\": 0.8}]}")
+                .post("/policies").then().statusCode(201);
+        String before = api().get("/lineup").then().statusCode(200)
+                .body("champion_model_version", equalTo("tiny-2tree"))
+                .body("challenger_model_version", equalTo(null))
+                .body("shadow_model_versions", contains("tiny-b"))
+                .body("policy_version", equalTo("built-in"))
+                .extract().path("revision");
+
+        String step = "{\"champion_model_version\": \"tiny-2tree\", \"challenger_model_version\": \"tiny-b\", "
+                + "\"challenger_share\": 1.0, \"policy_version\": \"p-2\", \"reason\": \"rollout step 0\", "
+                + "\"expected_revision\": \"" + before + "\"}";
+        String after = api("operator", "guardrail-service").contentType("application/json").body(step).put("/lineup")
+                .then().statusCode(200)
+                .body("challenger_model_version", equalTo("tiny-b"))
+                .body("challenger_share", equalTo(1.0f))
+                .body("shadow_model_versions", empty())
+                .body("policy_version", equalTo("p-2"))
+                .extract().path("revision");
+        assertFalse(before.equals(after));
+        assertEquals("tiny-b", models.current().challenger().version());
+        assertEquals("p-2", policies.current().version());
+        // Served at once by this replica: share 1 sends the account to tiny-b.
+        assertEquals("tiny-b", scoring().score(request("acct-lineup", 200_00).build()).getModelVersion());
+        // The same compare-and-set again: the revision moved on, so it is refused and changes nothing.
+        api().contentType("application/json").body(step).put("/lineup").then().statusCode(409)
+                .body("field", equalTo("expected_revision"));
+
+        String restore = "{\"champion_model_version\": \"tiny-2tree\", \"challenger_model_version\": null, "
+                + "\"challenger_share\": 0, \"shadow_model_versions\": [\"tiny-b\"], \"policy_version\": \"built-in\", "
+                + "\"reason\": \"rollback\"}";
+        api("operator", "guardrail-service").contentType("application/json").body(restore).put("/lineup").then()
+                .statusCode(200).body("revision", equalTo(before)).body("shadow_model_versions", contains("tiny-b"));
+        int audited = api().get("/models/audit").then().statusCode(200).extract().path("size()");
+        api("operator", "guardrail-service").contentType("application/json").body(restore).put("/lineup").then()
+                .statusCode(200).body("revision", equalTo(before));
+        api().get("/models/audit").then().statusCode(200).body("size()", equalTo(audited))
+                .body("[" + (audited - 1) + "].actor", equalTo("guardrail-service"))
+                .body("[" + (audited - 1) + "].action", equalTo("LINEUP"));
+        assertEquals("built-in", policies.current().version());
+        assertEquals(null, models.current().challenger());
+        assertEquals("tiny-2tree", scoring().score(request("acct-lineup", 200_00).build()).getModelVersion());
+
+        api().contentType("application/json").body(restore.replace("\"tiny-2tree\"", "\"nope\"")).put("/lineup")
+                .then().statusCode(400).body("field", equalTo("champion_model_version"));
+        api().contentType("application/json").body(restore.replace("built-in", "p-404")).put("/lineup")
+                .then().statusCode(400).body("field", equalTo("policy_version"));
+        api().contentType("application/json").body(restore.replace("\"rollback\"", "\"\"")).put("/lineup")
+                .then().statusCode(400).body("field", equalTo("reason"));
+        api("viewer", "vic").contentType("application/json").body(restore).put("/lineup").then().statusCode(403);
+        given().contentType("application/json").body(restore).put("/lineup").then().statusCode(401);
     }
 
     @Test

@@ -1,0 +1,47 @@
+package io.vigil.guardrail.rollout.rest;
+
+import jakarta.ws.rs.core.Response;
+
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import io.vigil.guardrail.rollout.plan.PlanValidationException;
+import io.vigil.guardrail.rollout.scoring.LineupRefusedException;
+import io.vigil.guardrail.rollout.scoring.ScoringUnavailableException;
+import io.vigil.guardrail.rollout.state.IllegalTransitionException;
+import io.vigil.guardrail.rollout.state.RolloutConflictException;
+import io.vigil.guardrail.rollout.state.RolloutNotFoundException;
+
+/** Rollout failures as problem bodies naming the field: never a 500 for what the caller can fix. */
+class RolloutProblems {
+
+    @ServerExceptionMapper
+    Response invalidPlan(PlanValidationException e) {
+        return Problem.response(Response.Status.BAD_REQUEST, e.getMessage(), e.field());
+    }
+
+    @ServerExceptionMapper
+    Response notFound(RolloutNotFoundException e) {
+        return Problem.response(Response.Status.NOT_FOUND, e.getMessage(), "id");
+    }
+
+    @ServerExceptionMapper
+    Response conflict(RolloutConflictException e) {
+        return Problem.response(Response.Status.CONFLICT, e.getMessage(), e.field());
+    }
+
+    @ServerExceptionMapper
+    Response illegalTransition(IllegalTransitionException e) {
+        String field = e.getMessage().startsWith("sign_off") ? "sign_off" : "state";
+        return Problem.response(Response.Status.CONFLICT, e.getMessage(), field);
+    }
+
+    @ServerExceptionMapper
+    Response scoringRefused(LineupRefusedException e) {
+        return Problem.response(Response.Status.CONFLICT, e.getMessage(), "lineup");
+    }
+
+    @ServerExceptionMapper
+    Response scoringUnavailable(ScoringUnavailableException e) {
+        return Problem.response(Response.Status.SERVICE_UNAVAILABLE, e.getMessage(), null);
+    }
+}

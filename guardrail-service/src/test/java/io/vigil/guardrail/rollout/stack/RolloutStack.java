@@ -1,0 +1,82 @@
+package io.vigil.guardrail.rollout.stack;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+import io.vigil.testing.kafka.KafkaBroker;
+import io.vigil.testing.postgres.TestDatabase;
+import io.vigil.testing.process.QuarkusServiceProcess;
+import io.vigil.testing.quarkus.VigilInfrastructure;
+import io.vigil.testing.security.TestTokens;
+
+/**
+ * The real Kafka broker and PostgreSQL of {@link VigilInfrastructure}, plus the REAL scoring-service started from its
+ * built jar on a database of its own, with guardrail-service pointed at it (an operator token for subject
+ * guardrail-service, short timeouts and backoff so the tests do not wait out production budgets).
+ */
+public class RolloutStack extends VigilInfrastructure {
+
+    private TestDatabase scoringDb;
+    private QuarkusServiceProcess scoring;
+
+    @Override
+    public Map<String, String> start() {
+        Map<String, String> config = new HashMap<>(super.start());
+        try {
+            scoringDb = TestDatabase.create(postgresServer(), "vigil_scoring_rollouts");
+            Map<String, String> s = new HashMap<>();
+            s.put("kafka.bootstrap.servers", broker().bootstrapServers());
+            s.put("quarkus.datasource.username", postgresServer().user());
+            s.put("quarkus.datasource.password", postgresServer().password());
+            s.put("quarkus.datasource.jdbc.url", postgresServer().jdbcUrl(scoringDb.name()));
+            s.put("quarkus.datasource.reactive.url", postgresServer().reactiveUrl(scoringDb.name()));
+            s.put("quarkus.grpc.server.port", Integer.toString(KafkaBroker.freePort()));
+            s.put("quarkus.log.console.json.enabled", "false");
+            // No feature store: this test never scores a payment, it reads and changes the line-up.
+            s.put("scoring.features.host", "127.0.0.1");
+            s.put("scoring.features.port", Integer.toString(KafkaBroker.freePort()));
+            s.put("scoring.models.dir", Path.of("..", "scoring-service", "src", "test", "resources", "models")
+                    .toAbsolutePath().normalize().toString());
+            s.put("scoring.models.default-model", "tiny/model.json");
+            s.put("scoring.models.default-version", "tiny-2tree");
+            s.put("mp.jwt.verify.publickey.location", TestTokens.publicKeyFile().toString());
+            s.put("mp.jwt.verify.issuer", TestTokens.ISSUER);
+            scoring = QuarkusServiceProcess.start("scoring-service", QuarkusServiceProcess.builtJar("scoring-service"),
+                    KafkaBroker.freePort(), s, Duration.ofSeconds(120));
+        } catch (Exception e) {
+            stop();
+            throw new IllegalStateException("cannot start scoring-service for the rollout tests: " + e.getMessage(), e);
+        }
+        config.put("quarkus.rest-client.scoring.url", scoring.baseUrl());
+        config.put("quarkus.rest-client.scoring.read-timeout", "1500");
+        config.put("quarkus.rest-client.scoring.connect-timeout", "1000");
+        config.put("guardrail.scoring.token", TestTokens.token("operator", "guardrail-service"));
+        config.put("guardrail.scoring.initial-backoff", "100ms");
+        config.put("guardrail.scoring.max-backoff", "1s");
+        config.put("guardrail.rollouts.resume-every", "1s");
+        config.put("guardrail.rollouts.abort-wait", "3s");
+        return config;
+    }
+
+    @Override
+    public void inject(TestInjector testInjector) {
+        super.inject(testInjector);
+        testInjector.injectIntoFields(scoring, new TestInjector.MatchesType(QuarkusServiceProcess.class));
+    }
+
+    @Override
+    public void stop() {
+        for (AutoCloseable c : new AutoCloseable[] {scoring, scoringDb}) {
+            if (c != null) {
+                try {
+                    c.close();
+                } catch (Exception ignored) {
+                    // keep stopping the rest
+                }
+            }
+        }
+        super.stop();
+    }
+}

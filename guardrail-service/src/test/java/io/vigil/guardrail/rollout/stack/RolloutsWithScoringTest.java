@@ -1,0 +1,459 @@
+package io.vigil.guardrail.rollout.stack;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+
+import javax.xml.parsers.DocumentBuilderFactory;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.w3c.dom.Document;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.specification.RequestSpecification;
+import io.vigil.contracts.events.v1.GuardrailEvidence;
+import io.vigil.contracts.events.v1.Judgement;
+import io.vigil.contracts.events.v1.RolloutState;
+import io.vigil.contracts.events.v1.RolloutStateChanged;
+import io.vigil.contracts.events.v1.VerdictIssued;
+import io.vigil.contracts.events.v1.VerdictKind;
+import io.vigil.eventing.EventTopics;
+import io.vigil.eventing.ProtoTime;
+import io.vigil.guardrail.aggregation.state.RolloutWatch;
+import io.vigil.testing.kafka.KafkaBroker;
+import io.vigil.testing.process.QuarkusServiceProcess;
+import io.vigil.testing.security.TestTokens;
+
+/**
+ * Rollouts against the REAL scoring-service (a process from its built jar), a real Kafka broker and PostgreSQL: a
+ * plan drives scoring's line-up step by step (challenger share and policy together), verdicts published on
+ * vigil.verdicts.v1 promote it, a sign-off releases it, a ROLLBACK verdict restores the exact previous line-up and a
+ * redelivery changes nothing; with scoring-service frozen the rollback waits in ROLLING_BACK, retrying, and is applied
+ * once it is back. The methods build on each other, in order.
+ */
+@QuarkusTest
+@TestProfile(RolloutsWithScoringTest.WithScoring.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class RolloutsWithScoringTest {
+
+    public static class WithScoring implements QuarkusTestProfile {
+        @Override
+        public List<TestResourceEntry> testResources() {
+            return List.of(new TestResourceEntry(RolloutStack.class, Map.of("database", "vigil_guardrail_rollouts")));
+        }
+
+        @Override
+        public boolean disableGlobalTestResources() {
+            return true;
+        }
+    }
+
+    static final String WATCHES = "vigil.guardrail.rollout-watches";
+    /** Event time of the verdicts: after the REST-driven start (event time "now"), as live verdicts are. */
+    static final Instant T0 = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MINUTES).plusSeconds(60);
+
+    static final String PLAN = """
+            target:
+              model_version: tiny-c
+              policy_version: p-2
+            reason: relaunch of tiny-c with p-2
+            steps:
+              - share: 0.10
+                minimum_duration: 30m
+                minimum_exposure: 2000
+              - share: 0.25
+                minimum_duration: 1h
+                minimum_exposure: 2000
+                sign_off: [risk]
+              - share: 0.50
+                minimum_duration: 1h
+                minimum_exposure: 5000
+            guardrails:
+              - name: conversion
+                metric: CONVERSION
+                cohort: country=CA & age=18-24
+                margin: 0.5pp
+                action: ROLLBACK
+            """;
+
+    KafkaBroker broker;
+    QuarkusServiceProcess scoring;
+
+    private KafkaProducer<String, byte[]> producer;
+    private KafkaConsumer<String, byte[]> events;
+    private KafkaConsumer<String, byte[]> watches;
+    private final List<RolloutStateChanged> changes = new ArrayList<>();
+    private final List<RolloutWatch> watched = new ArrayList<>();
+    private String rolloutId;
+
+    @BeforeAll
+    void connect() {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+        events = consumer(EventTopics.ROLLOUTS);
+        watches = consumer(WATCHES);
+    }
+
+    private KafkaConsumer<String, byte[]> consumer(String topic) {
+        Properties c = new Properties();
+        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        c.put(ConsumerConfig.GROUP_ID_CONFIG, "rollouts-test-" + UUID.randomUUID());
+        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(c, new StringDeserializer(),
+                new ByteArrayDeserializer());
+        consumer.subscribe(List.of(topic));
+        return consumer;
+    }
+
+    @AfterAll
+    void disconnect() {
+        producer.close();
+        events.close();
+        watches.close();
+    }
+
+    static RequestSpecification guardrail(String role) {
+        return given().header("Authorization", TestTokens.bearer(role, role + "-person@example"));
+    }
+
+    RequestSpecification scoringApi() {
+        return given().baseUri(scoring.baseUrl()).header("Authorization", TestTokens.bearer("operator", "setup"));
+    }
+
+    @Test
+    @Order(1)
+    void refusesWhoMayNotAndWhatCannotRun() {
+        given().contentType("application/yaml").body(PLAN.getBytes(StandardCharsets.UTF_8)).post("/rollouts").then().statusCode(401)
+                .contentType(startsWith("application/problem+json"));
+        guardrail("viewer").contentType("application/yaml").body(PLAN.getBytes(StandardCharsets.UTF_8)).post("/rollouts").then().statusCode(403);
+        guardrail("viewer").get("/rollouts").then().statusCode(200);
+        // tiny-c is not registered in scoring-service yet
+        guardrail("operator").contentType("application/yaml").body(PLAN.getBytes(StandardCharsets.UTF_8)).post("/rollouts").then().statusCode(400)
+                .contentType(startsWith("application/problem+json"))
+                .body("field", equalTo("target.model_version"));
+        guardrail("operator").contentType("application/yaml").body(PLAN.replace("margin: 0.5pp", "margin: 0.5").getBytes(StandardCharsets.UTF_8))
+                .post("/rollouts").then().statusCode(400).body("field", equalTo("guardrails[0].margin"));
+        guardrail("operator").contentType("application/json").body("{\"target\": {\"model_version\": \"tiny-c\"}, "
+                + "\"steps\": [{\"share\": 0.5, \"minimum_duration\": \"1h\", \"minimum_exposure\": 10}, "
+                + "{\"share\": 0.2, \"minimum_duration\": \"1h\", \"minimum_exposure\": 10}], \"guardrails\": "
+                + "[{\"name\": \"c\", \"metric\": \"CONVERSION\", \"margin\": \"1pp\"}]}")
+                .post("/rollouts").then().statusCode(400).body("field", equalTo("steps[1].share"));
+        guardrail("viewer").get("/rollouts").then().statusCode(200).body("size()", equalTo(0));
+    }
+
+    @Test
+    @Order(2)
+    void startsTheFirstStepInScoringService() {
+        scoringApi().contentType("application/json").body("{\"version\": \"tiny-c\", \"path\": \"tiny/model.json\"}")
+                .post("/models").then().statusCode(201);
+        scoringApi().contentType("application/json").body("{\"version\": \"p-2\", \"reason\": \"tighter\", \"rules\": "
+                + "[{\"name\": \"default\", \"step_up\": 0.2, \"review\": 0.5, \"decline\": 0.8}]}")
+                .post("/policies").then().statusCode(201);
+
+        rolloutId = guardrail("operator").contentType("application/yaml").body(PLAN.getBytes(StandardCharsets.UTF_8)).post("/rollouts").then()
+                .statusCode(201)
+                .body("summary.state", equalTo("RUNNING"))
+                .body("summary.share", equalTo(0.10f))
+                .body("summary.created_by", equalTo("operator-person@example"))
+                .body("guardrails[0].margin", equalTo("0.5pp"))
+                .body("guardrails[0].cohort", equalTo("country=CA & age=18-24"))
+                .extract().path("summary.id");
+        scoringApi().get("/lineup").then().statusCode(200)
+                .body("champion_model_version", equalTo("tiny-2tree"))
+                .body("challenger_model_version", equalTo("tiny-c"))
+                .body("challenger_share", equalTo(0.10f))
+                .body("policy_version", equalTo("p-2"));
+        scoringApi().get("/models/audit").then().body("[-1].actor", equalTo("guardrail-service"));
+
+        RolloutWatch w = awaitWatch(x -> x.getSharesCount() == 1);
+        assertTrue(w.getActive());
+        assertEquals("tiny-c", w.getTreatmentModelVersion());
+        assertEquals(0.10, w.getShares(0).getShare());
+        assertEquals(0.005, w.getGuardrails(0).getMargin(), 1e-15);
+        assertEquals(2000, w.getGuardrails(0).getMinimumExposurePerArm());
+
+        // A second rollout of the same model: 409. An illegal transition: 409.
+        guardrail("operator").contentType("application/yaml").body(PLAN.getBytes(StandardCharsets.UTF_8)).post("/rollouts").then().statusCode(409)
+                .body("field", equalTo("target.model_version"));
+        guardrail("operator").contentType("application/json").body("{\"reason\": \"go on\"}")
+                .post("/rollouts/" + rolloutId + "/resume").then().statusCode(409).body("field", equalTo("state"));
+        guardrail("operator").contentType("application/json").body("{}")
+                .post("/rollouts/" + rolloutId + "/pause").then().statusCode(400).body("field", equalTo("reason"));
+        guardrail("viewer").contentType("application/json").body("{\"reason\": \"x\"}")
+                .post("/rollouts/" + rolloutId + "/pause").then().statusCode(403);
+    }
+
+    @Test
+    @Order(3)
+    void verdictsPromoteAndASignOffReleasesTheStep() {
+        publish(verdict("v-1", VerdictKind.VERDICT_KIND_PROMOTE_STEP, 0.10, T0.plusSeconds(3600), 0.001));
+        await(() -> "RUNNING".equals(state()) && stepIndex() == 1, "promoted to step 1");
+        scoringApi().get("/lineup").then().body("challenger_share", equalTo(0.25f));
+        RolloutWatch w = awaitWatch(x -> x.getSharesCount() == 2);
+        assertEquals(T0.plusSeconds(3600).toEpochMilli(), w.getShares(1).getFromMillis());
+        assertEquals(Duration.ofHours(1).toMillis(), w.getMinimumStepMillis());
+
+        // A late verdict of step 0 changes nothing.
+        publish(verdict("v-0-late", VerdictKind.VERDICT_KIND_PROMOTE_STEP, 0.10, T0.plusSeconds(3660), 0.001));
+        publish(verdict("v-2", VerdictKind.VERDICT_KIND_PROMOTE_STEP, 0.25, T0.plusSeconds(7200), 0.0));
+        await(() -> "AWAITING_SIGN_OFF".equals(state()), "waiting for risk");
+        guardrail("viewer").get("/rollouts/" + rolloutId + "/verdicts").then().statusCode(200)
+                .body("verdict_id", org.hamcrest.Matchers.contains("v-1", "v-0-late", "v-2"))
+                .body("[1].outcome", equalTo("STORED (for another step)"));
+
+        guardrail("operator").contentType("application/json").body("{\"reason\": \"now\"}")
+                .post("/rollouts/" + rolloutId + "/promote").then().statusCode(409)
+                .body("field", equalTo("sign_off")).body("detail", org.hamcrest.Matchers.containsString("risk"));
+        guardrail("operator").contentType("application/json").body("{\"role\": \"finance\"}")
+                .post("/rollouts/" + rolloutId + "/sign-offs").then().statusCode(400).body("field", equalTo("role"));
+        given().header("Authorization", TestTokens.bearer("operator", "rita@risk.example"))
+                .contentType("application/json").body("{\"role\": \"risk\", \"reason\": \"numbers look fine\"}")
+                .post("/rollouts/" + rolloutId + "/sign-offs").then().statusCode(201)
+                .body("summary.state", equalTo("RUNNING"))
+                .body("summary.step_index", equalTo(2))
+                .body("steps[1].signed[0].subject", equalTo("rita@risk.example"));
+        scoringApi().get("/lineup").then().body("challenger_share", equalTo(0.50f)).body("policy_version",
+                equalTo("p-2"));
+    }
+
+    @Test
+    @Order(4)
+    void aRollbackVerdictRestoresTheExactPreviousLineupOnce() throws Exception {
+        publish(verdict("v-3", VerdictKind.VERDICT_KIND_ROLLBACK, 0.50, T0.plusSeconds(9000), 0.012));
+        await(() -> "ROLLED_BACK".equals(state()), "rolled back");
+        scoringApi().get("/lineup").then()
+                .body("champion_model_version", equalTo("tiny-2tree"))
+                .body("challenger_model_version", equalTo(null))
+                .body("challenger_share", equalTo(0.0f))
+                .body("policy_version", equalTo("built-in"));
+        int audited = guardrail("viewer").get("/rollouts/" + rolloutId).then().extract().path("audit.size()");
+        String revision = scoringApi().get("/lineup").then().extract().path("revision");
+
+        // The same verdict again: stored once, acted on once.
+        publish(verdict("v-3", VerdictKind.VERDICT_KIND_ROLLBACK, 0.50, T0.plusSeconds(9000), 0.012));
+        publish(verdict("v-4", VerdictKind.VERDICT_KIND_HOLD, 0.50, T0.plusSeconds(9060), 0.012));
+        await(() -> {
+            List<String> ids = guardrail("viewer").get("/rollouts/" + rolloutId + "/verdicts").then().extract()
+                    .path("verdict_id");
+            return ids.contains("v-4");
+        }, "the next verdict stored");
+        guardrail("viewer").get("/rollouts/" + rolloutId).then()
+                .body("audit.size()", equalTo(audited))
+                .body("summary.state", equalTo("ROLLED_BACK"))
+                .body("summary.last_verdict.kind", equalTo("HOLD"));
+        scoringApi().get("/lineup").then().body("revision", equalTo(revision));
+
+        List<RolloutState> states = new ArrayList<>();
+        await(() -> {
+            drainEvents();
+            return changes.stream().anyMatch(c -> c.getState() == RolloutState.ROLLOUT_STATE_ROLLED_BACK);
+        }, "RolloutStateChanged ROLLED_BACK");
+        changes.stream().filter(c -> c.getRolloutId().equals(rolloutId)).forEach(c -> states.add(c.getState()));
+        assertEquals(List.of(RolloutState.ROLLOUT_STATE_PENDING, RolloutState.ROLLOUT_STATE_RUNNING,
+                RolloutState.ROLLOUT_STATE_RUNNING, RolloutState.ROLLOUT_STATE_AWAITING_SIGN_OFF,
+                RolloutState.ROLLOUT_STATE_AWAITING_SIGN_OFF, RolloutState.ROLLOUT_STATE_RUNNING,
+                RolloutState.ROLLOUT_STATE_ROLLING_BACK, RolloutState.ROLLOUT_STATE_ROLLED_BACK), states);
+        RolloutStateChanged rollback = changes.stream()
+                .filter(c -> c.getState() == RolloutState.ROLLOUT_STATE_ROLLING_BACK).findFirst().orElseThrow();
+        assertEquals("v-3", rollback.getVerdictId());
+        assertEquals("guardrail-service", rollback.getActor());
+        assertEquals(T0.plusSeconds(9000), ProtoTime.toInstant(rollback.getChangedAt()));
+        RolloutStateChanged restored = changes.get(changes.size() - 1);
+        assertEquals("tiny-2tree", restored.getLineupAfter().getChampionModelVersion());
+        assertEquals("built-in", restored.getLineupAfter().getPolicyVersion());
+        assertEquals("", restored.getLineupAfter().getChallengerModelVersion());
+        assertTrue(awaitWatch(x -> !x.getActive()) != null);
+
+        // The evidence as a picture: well-formed SVG with one marker per verdict of the guardrail.
+        String svg = guardrail("viewer").get("/rollouts/" + rolloutId + "/guardrails/conversion/chart.svg").then()
+                .statusCode(200).contentType(startsWith("image/svg+xml")).extract().asString();
+        Document doc = DocumentBuilderFactory.newInstance().newDocumentBuilder()
+                .parse(new ByteArrayInputStream(svg.getBytes(StandardCharsets.UTF_8)));
+        assertEquals("svg", doc.getDocumentElement().getNodeName());
+        assertEquals(5, doc.getElementsByTagName("circle").getLength());
+        assertTrue(svg.contains("verdict ROLLBACK"));
+        guardrail("viewer").get("/rollouts/" + rolloutId + "/guardrails/nope/chart.svg").then().statusCode(404);
+    }
+
+    @Test
+    @Order(5)
+    void aRollbackWaitsForScoringServiceAndIsAppliedWhenItIsBack() throws Exception {
+        String second = guardrail("operator").contentType("application/yaml").body(PLAN.getBytes(StandardCharsets.UTF_8)).post("/rollouts").then()
+                .statusCode(201).body("summary.state", equalTo("RUNNING")).extract().path("summary.id");
+        scoringApi().get("/lineup").then().body("challenger_share", equalTo(0.10f));
+        double failedBefore = failures();
+        signal("STOP");
+        try {
+            rolloutId = second;
+            publish(verdict("w-1", VerdictKind.VERDICT_KIND_ROLLBACK, 0.10, T0.plusSeconds(20_000), 0.02));
+            await(() -> "ROLLING_BACK".equals(state()), "rolling back");
+            // Retrying with backoff against a frozen scoring-service: still ROLLING_BACK, failures counted.
+            await(() -> failures() >= failedBefore + 2, "two failed attempts counted");
+            assertEquals("ROLLING_BACK", state());
+        } finally {
+            signal("CONT");
+        }
+        await(() -> "ROLLED_BACK".equals(state()), "rolled back once scoring-service is back");
+        scoringApi().get("/lineup").then().body("challenger_model_version", equalTo(null))
+                .body("policy_version", equalTo("built-in"));
+    }
+
+    @Test
+    @Order(6)
+    void anOperatorPausesResumesAndAbortsRestoringTheLineup() {
+        String revision = scoringApi().get("/lineup").then().extract().path("revision");
+        rolloutId = guardrail("operator").contentType("application/yaml").body(PLAN.getBytes(StandardCharsets.UTF_8))
+                .post("/rollouts").then().statusCode(201).extract().path("summary.id");
+        guardrail("operator").contentType("application/json").body("{\"reason\": \"incident 42\"}")
+                .post("/rollouts/" + rolloutId + "/pause").then().statusCode(200)
+                .body("summary.state", equalTo("PAUSED"));
+        guardrail("operator").contentType("application/json").body("{\"reason\": \"again\"}")
+                .post("/rollouts/" + rolloutId + "/pause").then().statusCode(409).body("field", equalTo("state"));
+        // A PROMOTE_STEP verdict while paused is stored, not acted on.
+        publish(verdict("p-1", VerdictKind.VERDICT_KIND_PROMOTE_STEP, 0.10, T0.plusSeconds(30_000), 0.0));
+        await(() -> {
+            List<String> ids = guardrail("viewer").get("/rollouts/" + rolloutId + "/verdicts").then().extract()
+                    .path("verdict_id");
+            return ids.contains("p-1");
+        }, "the verdict stored");
+        guardrail("operator").contentType("application/json").body("{\"reason\": \"resolved\"}")
+                .post("/rollouts/" + rolloutId + "/resume").then().statusCode(200)
+                .body("summary.state", equalTo("RUNNING")).body("summary.step_index", equalTo(0));
+        given().header("Authorization", TestTokens.bearer("operator", "olga@ops.example"))
+                .contentType("application/json").body("{\"reason\": \"not today\"}")
+                .post("/rollouts/" + rolloutId + "/abort").then().statusCode(200)
+                .body("summary.state", equalTo("ABORTED"))
+                .body("audit.find { it.action == 'abort' }.actor", equalTo("olga@ops.example"));
+        scoringApi().get("/lineup").then().body("revision", equalTo(revision));
+        guardrail("operator").contentType("application/json").body("{\"reason\": \"oops\"}")
+                .post("/rollouts/" + rolloutId + "/resume").then().statusCode(409);
+        guardrail("viewer").get("/rollouts/ro-nope").then().statusCode(404).body("field", equalTo("id"));
+    }
+
+    // ---- helpers
+
+    private double failures() {
+        String metrics = given().get("/q/metrics").then().extract().asString();
+        for (String line : metrics.split("\n")) {
+            if (line.startsWith("vigil_guardrail_scoring_failures_total")) {
+                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return 0;
+    }
+
+    private void signal(String signal) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(scoring.pid())).inheritIO().start();
+        assertEquals(0, kill.waitFor());
+    }
+
+    private String state() {
+        return guardrail("viewer").get("/rollouts/" + rolloutId).then().statusCode(200).extract()
+                .path("summary.state");
+    }
+
+    private int stepIndex() {
+        return guardrail("viewer").get("/rollouts/" + rolloutId).then().extract().path("summary.step_index");
+    }
+
+    private VerdictIssued verdict(String id, VerdictKind kind, double share, Instant at, double estimateDrop) {
+        return VerdictIssued.newBuilder().setVerdictId(id).setKind(kind).setRolloutId(rolloutId)
+                .setEvaluatedAt(ProtoTime.of(at)).setTreatmentShare(share).setReason("test verdict " + id)
+                .addEvidence(GuardrailEvidence.newBuilder().setGuardrail("conversion").setMetric("CONVERSION")
+                        .setCohort("country=CA & age=18-24").setJudgement(Judgement.JUDGEMENT_INCONCLUSIVE)
+                        .setEstimate(-estimateDrop).setHarmLower(estimateDrop - 0.004)
+                        .setHarmUpper(estimateDrop + 0.004).setMargin(0.005).setTreatmentExposure(3000)
+                        .setControlExposure(27000).setAlpha(0.05))
+                .build();
+    }
+
+    private void publish(VerdictIssued v) {
+        try {
+            producer.send(new ProducerRecord<>(EventTopics.VERDICTS, v.getRolloutId(), v.toByteArray())).get();
+        } catch (Exception e) {
+            fail("cannot publish the verdict: " + e);
+        }
+    }
+
+    private void drainEvents() {
+        for (ConsumerRecord<String, byte[]> r : events.poll(Duration.ofMillis(200))) {
+            try {
+                changes.add(RolloutStateChanged.parseFrom(r.value()));
+            } catch (Exception e) {
+                fail("not a RolloutStateChanged: " + e);
+            }
+        }
+    }
+
+    private RolloutWatch awaitWatch(java.util.function.Predicate<RolloutWatch> wanted) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            for (ConsumerRecord<String, byte[]> r : watches.poll(Duration.ofMillis(200))) {
+                try {
+                    watched.add(RolloutWatch.parseFrom(r.value()));
+                } catch (Exception e) {
+                    fail("not a RolloutWatch: " + e);
+                }
+            }
+            for (int i = watched.size() - 1; i >= 0; i--) {
+                RolloutWatch w = watched.get(i);
+                if (w.getRolloutId().equals(rolloutId) && wanted.test(w)) {
+                    return w;
+                }
+            }
+        }
+        fail("no such watch of " + rolloutId + " in " + watched);
+        return null;
+    }
+
+    private static void await(BooleanSupplier condition, String what) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(45).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) {
+                return;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                fail("interrupted");
+            }
+        }
+        fail("not within 45 s: " + what);
+    }
+}
