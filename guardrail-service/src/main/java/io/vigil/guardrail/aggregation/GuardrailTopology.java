@@ -28,6 +28,11 @@ public final class GuardrailTopology {
 
     public static final String ROLLOUTS_STORE = "watched-rollouts";
     public static final String BUCKETS_STORE = "rollout-buckets";
+    /** Per rollout, the last evaluated time: a task that takes a rollout over never issues a verdict twice. */
+    public static final String EVALUATED_STORE = "rollout-evaluated";
+    /** Per rollout and source partition, how far that partition's task has sent its deltas (event time). */
+    public static final String WATERMARKS_STORE = "rollout-watermarks";
+    static final String DELTAS_PROCESSOR = "rollout-deltas";
 
     public record Topics(String decisions, String outcomes, String joined, String unmatched, String rollouts,
             String deltas, String verdicts) {
@@ -36,31 +41,63 @@ public final class GuardrailTopology {
     private GuardrailTopology() {
     }
 
+    /**
+     * @param joinWait how long an early outcome waits for its decision (stream time)
+     * @param expiryInterval how often waiting outcomes are checked against the join wait
+     * @param minimumSettle the least any rollout's newest buckets rest before they are evaluated (a watch may ask more)
+     * @param sourcePartitions partitions of the decisions topic: a rollout minute is evaluated once the tasks of all of
+     *        them have sent their deltas past it (their watermarks)
+     * @param maxPartitionLag how far a silent or stalled partition may hold evaluation back behind the stream time of
+     *        the evaluating task; past it the minute is evaluated anyway and what comes later counts as late
+     */
+    public record Settings(Duration joinWait, Duration expiryInterval, Duration minimumSettle, int sourcePartitions,
+            Duration maxPartitionLag) {
+
+        public Settings {
+            if (minimumSettle.isNegative()) {
+                throw new IllegalArgumentException("minimum settle must not be negative, got " + minimumSettle);
+            }
+            if (sourcePartitions < 1) {
+                throw new IllegalArgumentException("source partitions must be at least 1, got " + sourcePartitions);
+            }
+            if (maxPartitionLag.isNegative()) {
+                throw new IllegalArgumentException("max partition lag must not be negative, got " + maxPartitionLag);
+            }
+        }
+    }
+
     public static Topology build(Topics topics, Duration joinWait, StreamCounters counters) {
         return build(topics, joinWait, counters, Stores::persistentKeyValueStore);
     }
 
     public static Topology build(Topics topics, Duration joinWait, StreamCounters counters,
             DecisionOutcomeJoin.StoreKind stores) {
+        return build(topics, new Settings(joinWait, Duration.ofMinutes(10), Duration.ZERO, 1, Duration.ofMinutes(30)),
+                counters, stores);
+    }
+
+    public static Topology build(Topics topics, Settings settings, StreamCounters counters,
+            DecisionOutcomeJoin.StoreKind stores) {
         Topology t = DecisionOutcomeJoin.topology(new DecisionOutcomeJoin.Settings(topics.decisions(),
-                topics.outcomes(), topics.joined(), topics.unmatched(), joinWait, Duration.ofMinutes(10)), counters,
-                stores);
+                topics.outcomes(), topics.joined(), topics.unmatched(), settings.joinWait(),
+                settings.expiryInterval()), counters, stores, DELTAS_PROCESSOR);
         t.addGlobalStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(ROLLOUTS_STORE), Serdes.String(),
                 ProtoSerde.of(RolloutWatch.parser())).withLoggingDisabled(), "rollouts-source",
                 Serdes.String().deserializer(), ProtoSerde.of(RolloutWatch.parser()).deserializer(), topics.rollouts(),
                 "rollouts-loader", WatchLoader::new);
-        // The decisions feed both the join and the deltas; the joined outcomes come back in from their topic.
-        t.addSource("joined-source", Serdes.String().deserializer(), Serdes.ByteArray().deserializer(),
-                topics.joined());
-        t.addProcessor("rollout-deltas", () -> new RolloutDeltaProcessor(topics.decisions(), counters), "decisions",
-                "joined-source");
+        // The decisions feed both the join and the deltas; the join hands its joined outcomes to the deltas directly.
+        t.addProcessor(DELTAS_PROCESSOR, () -> new RolloutDeltaProcessor(counters), "decisions", "join");
         t.addSink("deltas-sink", topics.deltas(), Serdes.String().serializer(), Serdes.ByteArray().serializer(),
-                "rollout-deltas");
+                DELTAS_PROCESSOR);
         t.addSource("deltas-source", Serdes.String().deserializer(), Serdes.ByteArray().deserializer(),
                 topics.deltas());
-        t.addProcessor("rollout-evaluator", () -> new RolloutEvaluatorProcessor(counters), "deltas-source");
+        t.addProcessor("rollout-evaluator", () -> new RolloutEvaluatorProcessor(counters, settings), "deltas-source");
         t.addStateStore(Stores.keyValueStoreBuilder(stores.supplier(BUCKETS_STORE), Serdes.String(),
                 ProtoSerde.of(RolloutBucket.parser())), "rollout-evaluator");
+        t.addStateStore(Stores.keyValueStoreBuilder(stores.supplier(EVALUATED_STORE), Serdes.String(),
+                Serdes.Long()), "rollout-evaluator");
+        t.addStateStore(Stores.keyValueStoreBuilder(stores.supplier(WATERMARKS_STORE), Serdes.String(),
+                Serdes.Long()), "rollout-evaluator");
         t.addSink("verdicts-sink", topics.verdicts(), Serdes.String().serializer(), Serdes.ByteArray().serializer(),
                 "rollout-evaluator");
         return t;

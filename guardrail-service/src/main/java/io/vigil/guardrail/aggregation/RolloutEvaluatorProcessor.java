@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -21,6 +23,7 @@ import io.vigil.contracts.events.v1.GuardrailEvidence;
 import io.vigil.contracts.events.v1.Judgement;
 import io.vigil.contracts.events.v1.VerdictIssued;
 import io.vigil.contracts.events.v1.VerdictKind;
+import io.vigil.eventing.CloudEventHeaders;
 import io.vigil.eventing.ProtoTime;
 import io.vigil.guardrail.aggregation.state.RolloutBucket;
 import io.vigil.guardrail.aggregation.state.RolloutDelta;
@@ -48,19 +51,35 @@ final class RolloutEvaluatorProcessor implements Processor<String, byte[], Strin
     /** Sample-ratio checks run at this level, apart from the guardrails' budget: a mismatch holds, never rolls back. */
     static final double SAMPLE_RATIO_ALPHA = 0.001;
 
+    static final String SOURCE = CloudEventHeaders.sourceOf("guardrail-service");
+    static final String VERDICT_TYPE = VerdictIssued.getDescriptor().getFullName();
+
+    /** A rollout catching up (a restart, a stalled partition) evaluates at most this far back, minute by minute. */
+    static final long MAX_CATCH_UP_MILLIS = Duration.ofDays(1).toMillis();
+
     private final StreamCounters counters;
+    private final long minimumSettleMillis;
+    private final int sourcePartitions;
+    private final long maxPartitionLagMillis;
     private ProcessorContext<String, byte[]> context;
     private KeyValueStore<String, RolloutBucket> buckets;
+    private KeyValueStore<String, Long> evaluated;
+    private KeyValueStore<String, Long> watermarks;
     private ReadOnlyKeyValueStore<String, RolloutWatch> watches;
 
-    RolloutEvaluatorProcessor(StreamCounters counters) {
+    RolloutEvaluatorProcessor(StreamCounters counters, GuardrailTopology.Settings settings) {
         this.counters = counters;
+        this.minimumSettleMillis = settings.minimumSettle().toMillis();
+        this.sourcePartitions = settings.sourcePartitions();
+        this.maxPartitionLagMillis = settings.maxPartitionLag().toMillis();
     }
 
     @Override
     public void init(ProcessorContext<String, byte[]> context) {
         this.context = context;
         this.buckets = context.getStateStore(GuardrailTopology.BUCKETS_STORE);
+        this.evaluated = context.getStateStore(GuardrailTopology.EVALUATED_STORE);
+        this.watermarks = context.getStateStore(GuardrailTopology.WATERMARKS_STORE);
         this.watches = context.getStateStore(GuardrailTopology.ROLLOUTS_STORE);
         context.schedule(Duration.ofMillis(RolloutDeltaProcessor.BUCKET_MILLIS), PunctuationType.STREAM_TIME,
                 this::evaluateAll);
@@ -73,6 +92,18 @@ final class RolloutEvaluatorProcessor implements Processor<String, byte[], Strin
             d = RolloutDelta.parseFrom(record.value());
         } catch (InvalidProtocolBufferException | NullPointerException e) {
             counters.undecodable().incrementAndGet();
+            return;
+        }
+        if (d.hasWatermarkMillis()) {
+            String mark = d.getRolloutId() + "|" + d.getSourcePartition();
+            Long before = watermarks.get(mark);
+            if (before == null || d.getWatermarkMillis() > before) {
+                watermarks.put(mark, d.getWatermarkMillis());
+                RolloutWatch w = watches.get(d.getRolloutId());
+                if (w != null && w.getActive()) {
+                    advance(w, context.currentStreamTimeMs());
+                }
+            }
             return;
         }
         String key = key(d.getRolloutId(), d.getBucketStartMillis());
@@ -97,7 +128,12 @@ final class RolloutEvaluatorProcessor implements Processor<String, byte[], Strin
                 next.setControlEvents(g, next.getControlEvents(g) + v);
             }
         }
+        Long last = evaluated.get(d.getRolloutId());
+        if (last != null && d.getBucketStartMillis() + RolloutDeltaProcessor.BUCKET_MILLIS <= last) {
+            counters.lateDeltas().incrementAndGet();
+        }
         if (d.getDecision()) {
+            counters.bucketedDecisions().incrementAndGet();
             if (d.getTreatment()) {
                 next.setTreatmentDecisions(next.getTreatmentDecisions() + 1);
             } else {
@@ -123,25 +159,69 @@ final class RolloutEvaluatorProcessor implements Processor<String, byte[], Strin
             }
         }
         for (RolloutWatch w : active) {
-            WatchedRollout rollout;
-            try {
-                rollout = WatchedRollout.of(w);
-            } catch (IllegalArgumentException e) {
-                continue;
-            }
-            VerdictIssued v = evaluate(rollout, streamTime);
-            if (v != null) {
-                context.forward(new Record<>(w.getRolloutId(), v.toByteArray(), ProtoTime.toInstant(v.getEvaluatedAt())
-                        .toEpochMilli()));
-                counters.verdicts().incrementAndGet();
-            }
+            advance(w, streamTime);
         }
     }
 
-    /** The verdict on the rollout's current step, from the buckets settled by {@code streamTime}; null if none held. */
-    VerdictIssued evaluate(WatchedRollout rollout, long streamTime) {
+    /**
+     * Judges every minute of the rollout not judged yet up to the newest one all source partitions have passed (less
+     * the settle delay), in order, so every run, however its partitions were shared, issues the same verdicts. A
+     * partition that stays silent holds the rollout back at most {@code maxPartitionLag} behind this task's stream time.
+     */
+    private void advance(RolloutWatch w, long streamTime) {
+        long progress = Long.MAX_VALUE;
+        for (int p = 0; p < sourcePartitions; p++) {
+            Long mark = watermarks.get(w.getRolloutId() + "|" + p);
+            progress = Math.min(progress, mark == null ? Long.MIN_VALUE : mark);
+        }
+        if (streamTime < 0) {
+            return; // no record yet
+        }
+        long effective = Math.min(streamTime, Math.max(progress, streamTime - maxPartitionLagMillis));
+        long limit = minute(effective - Math.max(w.getSettleMillis(), minimumSettleMillis));
+        Long last = evaluated.get(w.getRolloutId());
+        long from = last != null ? last + RolloutDeltaProcessor.BUCKET_MILLIS
+                : minute(w.getSharesCount() == 0 ? limit : w.getShares(0).getFromMillis())
+                        + RolloutDeltaProcessor.BUCKET_MILLIS;
+        if (from > limit) {
+            return;
+        }
+        WatchedRollout rollout;
+        try {
+            rollout = WatchedRollout.of(w);
+        } catch (IllegalArgumentException e) {
+            return;
+        }
+        for (long at = Math.max(from, limit - MAX_CATCH_UP_MILLIS); at <= limit;
+                at += RolloutDeltaProcessor.BUCKET_MILLIS) {
+            VerdictIssued v = evaluateAt(rollout, at);
+            if (v != null) {
+                context.forward(new Record<>(w.getRolloutId(), v.toByteArray(), at, headers(v)));
+                counters.verdictIssued(v.getKind());
+            }
+            // Judged, with or without a verdict: this minute is never judged again, by this task or its successor.
+            evaluated.put(w.getRolloutId(), at);
+        }
+    }
+
+    private static long minute(long millis) {
+        return Math.floorDiv(millis, RolloutDeltaProcessor.BUCKET_MILLIS) * RolloutDeltaProcessor.BUCKET_MILLIS;
+    }
+
+    /**
+     * The verdict's CloudEvents attributes. The id is the verdict id (rollout@time), not a random one, so a replay or a
+     * task taking a rollout over issues the same ids and a consumer de-duplicating on ce_id sees each verdict once.
+     */
+    static Headers headers(VerdictIssued v) {
+        Headers h = new RecordHeaders();
+        new CloudEventHeaders(v.getVerdictId(), SOURCE, VERDICT_TYPE, ProtoTime.toInstant(v.getEvaluatedAt()),
+                CloudEventHeaders.PROTOBUF).writeTo(h);
+        return h;
+    }
+
+    /** The verdict on the rollout's current step from its buckets before {@code limit}; null if it has none yet. */
+    VerdictIssued evaluateAt(WatchedRollout rollout, long limit) {
         RolloutWatch w = rollout.watch();
-        long limit = streamTime - w.getSettleMillis();
         List<Guardrail> guardrails = rollout.guardrails();
         int n = guardrails.size();
         DifferenceConfidenceSequence.State[] states = new DifferenceConfidenceSequence.State[n];
