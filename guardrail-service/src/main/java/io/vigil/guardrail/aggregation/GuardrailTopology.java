@@ -10,6 +10,8 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 
+import com.google.protobuf.InvalidProtocolBufferException;
+
 import io.vigil.guardrail.aggregation.state.RolloutBucket;
 import io.vigil.guardrail.aggregation.state.RolloutWatch;
 
@@ -81,9 +83,11 @@ public final class GuardrailTopology {
         Topology t = DecisionOutcomeJoin.topology(new DecisionOutcomeJoin.Settings(topics.decisions(),
                 topics.outcomes(), topics.joined(), topics.unmatched(), settings.joinWait(),
                 settings.expiryInterval()), counters, stores, DELTAS_PROCESSOR);
+        // Kept as received (RolloutWatch bytes): the deltas look at every watch for every record, and comparing bytes
+        // with the parsed copy they cache costs far less than parsing a watch of hundreds of guardrails each time.
         t.addGlobalStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(ROLLOUTS_STORE), Serdes.String(),
-                ProtoSerde.of(RolloutWatch.parser())).withLoggingDisabled(), "rollouts-source",
-                Serdes.String().deserializer(), ProtoSerde.of(RolloutWatch.parser()).deserializer(), topics.rollouts(),
+                Serdes.ByteArray()).withLoggingDisabled(), "rollouts-source",
+                Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), topics.rollouts(),
                 "rollouts-loader", WatchLoader::new);
         // The decisions feed both the join and the deltas; the join hands its joined outcomes to the deltas directly.
         t.addProcessor(DELTAS_PROCESSOR, () -> new RolloutDeltaProcessor(counters), "decisions", "join");
@@ -103,9 +107,18 @@ public final class GuardrailTopology {
         return t;
     }
 
+    /** A stored watch, parsed; null when it cannot be decoded (counted where it is used). */
+    static RolloutWatch parseWatch(byte[] raw) {
+        try {
+            return raw == null ? null : RolloutWatch.parseFrom(raw);
+        } catch (InvalidProtocolBufferException e) {
+            return null;
+        }
+    }
+
     /** Keeps the global store equal to the compacted topic: a tombstone removes the watch. */
-    static final class WatchLoader implements Processor<String, RolloutWatch, Void, Void> {
-        private KeyValueStore<String, RolloutWatch> store;
+    static final class WatchLoader implements Processor<String, byte[], Void, Void> {
+        private KeyValueStore<String, byte[]> store;
 
         @Override
         public void init(ProcessorContext<Void, Void> context) {
@@ -113,7 +126,7 @@ public final class GuardrailTopology {
         }
 
         @Override
-        public void process(Record<String, RolloutWatch> record) {
+        public void process(Record<String, byte[]> record) {
             if (record.value() == null) {
                 store.delete(record.key());
             } else {

@@ -1,6 +1,7 @@
 package io.vigil.guardrail.aggregation;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,10 +37,10 @@ final class RolloutDeltaProcessor implements Processor<String, byte[], String, b
     static final long BUCKET_MILLIS = 60_000;
 
     private final StreamCounters counters;
-    private final Map<String, WatchedRollout> parsed = new HashMap<>();
-    private final Map<String, RolloutWatch> invalid = new HashMap<>();
+    /** Per rollout id: the watch's bytes as last seen and what they parsed to (null: could not be read). */
+    private final Map<String, Parsed> parsed = new HashMap<>();
     private ProcessorContext<String, byte[]> context;
-    private ReadOnlyKeyValueStore<String, RolloutWatch> watches;
+    private ReadOnlyKeyValueStore<String, byte[]> watches;
     private int partition;
     /** Event time of the newest decision / joined outcome this task processed; MIN_VALUE before the first. */
     private long decisionProgress = Long.MIN_VALUE;
@@ -82,15 +83,17 @@ final class RolloutDeltaProcessor implements Processor<String, byte[], String, b
             if (arm == 0) {
                 continue;
             }
-            long exposed = decision ? w.exposedMask(d) : 0;
-            long events = decision ? w.decisionEventMask(d, exposed) : w.outcomeEventMask(d, outcomeKind);
-            if (!decision && events == 0) {
+            long[] exposed = decision ? w.exposedWords(d) : null;
+            long[] events = decision ? w.decisionEventWords(d, exposed) : w.outcomeEventWords(d, outcomeKind);
+            if (!decision && isZero(events)) {
                 continue;
             }
-            RolloutDelta delta = RolloutDelta.newBuilder().setRolloutId(w.watch().getRolloutId())
-                    .setBucketStartMillis(bucket).setTreatment(arm > 0).setExposedMask(exposed)
-                    .setEventMask(events).setDecision(decision).build();
-            context.forward(new Record<>(w.watch().getRolloutId(), delta.toByteArray(), bucket));
+            RolloutDelta.Builder delta = RolloutDelta.newBuilder().setRolloutId(w.watch().getRolloutId())
+                    .setBucketStartMillis(bucket).setTreatment(arm > 0).setDecision(decision);
+            for (int i = 0; i < events.length; i++) {
+                delta.addExposedWords(exposed == null ? 0 : exposed[i]).addEventWords(events[i]);
+            }
+            context.forward(new Record<>(w.watch().getRolloutId(), delta.build().toByteArray(), bucket));
         }
         if (decision) {
             decisionProgress = Math.max(decisionProgress, d.getPaymentTimeMillis());
@@ -122,12 +125,24 @@ final class RolloutDeltaProcessor implements Processor<String, byte[], String, b
         }
     }
 
+    private static boolean isZero(long[] words) {
+        for (long w : words) {
+            if (w != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private record Parsed(byte[] raw, WatchedRollout rollout) {
+    }
+
     private List<WatchedRollout> active() {
         List<WatchedRollout> active = new ArrayList<>();
-        try (KeyValueIterator<String, RolloutWatch> all = watches.all()) {
+        try (KeyValueIterator<String, byte[]> all = watches.all()) {
             while (all.hasNext()) {
-                KeyValue<String, RolloutWatch> kv = all.next();
-                WatchedRollout w = parse(kv.value);
+                KeyValue<String, byte[]> kv = all.next();
+                WatchedRollout w = parse(kv.key, kv.value);
                 if (w != null && w.watch().getActive()) {
                     active.add(w);
                 }
@@ -136,24 +151,24 @@ final class RolloutDeltaProcessor implements Processor<String, byte[], String, b
         return active;
     }
 
-    /** The parsed form of a watch, cached per version; null (and counted) for a watch that cannot be read. */
-    private WatchedRollout parse(RolloutWatch w) {
-        WatchedRollout cached = parsed.get(w.getRolloutId());
-        if (cached != null && cached.watch().equals(w)) {
-            return cached;
+    /** The parsed form of a watch, cached per version; null (and counted once) for a watch that cannot be read. */
+    private WatchedRollout parse(String rolloutId, byte[] raw) {
+        Parsed cached = parsed.get(rolloutId);
+        if (cached != null && Arrays.equals(cached.raw(), raw)) {
+            return cached.rollout();
         }
-        if (w.equals(invalid.get(w.getRolloutId()))) {
-            return null;
-        }
+        WatchedRollout fresh = null;
+        RolloutWatch w = GuardrailTopology.parseWatch(raw);
         try {
-            WatchedRollout fresh = WatchedRollout.of(w);
-            parsed.put(w.getRolloutId(), fresh);
-            return fresh;
+            fresh = w == null ? null : WatchedRollout.of(w);
         } catch (IllegalArgumentException e) {
-            // Counted once per version: the rollout service validates plans before it writes a watch.
-            invalid.put(w.getRolloutId(), w);
-            counters.invalidWatches().incrementAndGet();
-            return null;
+            fresh = null;
         }
+        if (fresh == null) {
+            // Counted once per version: the rollout service validates plans before it writes a watch.
+            counters.invalidWatches().incrementAndGet();
+        }
+        parsed.put(rolloutId, new Parsed(raw.clone(), fresh));
+        return fresh;
     }
 }

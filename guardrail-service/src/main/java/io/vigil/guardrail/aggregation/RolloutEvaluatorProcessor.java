@@ -65,7 +65,7 @@ final class RolloutEvaluatorProcessor implements Processor<String, byte[], Strin
     private KeyValueStore<String, RolloutBucket> buckets;
     private KeyValueStore<String, Long> evaluated;
     private KeyValueStore<String, Long> watermarks;
-    private ReadOnlyKeyValueStore<String, RolloutWatch> watches;
+    private ReadOnlyKeyValueStore<String, byte[]> watches;
 
     RolloutEvaluatorProcessor(StreamCounters counters, GuardrailTopology.Settings settings) {
         this.counters = counters;
@@ -99,7 +99,7 @@ final class RolloutEvaluatorProcessor implements Processor<String, byte[], Strin
             Long before = watermarks.get(mark);
             if (before == null || d.getWatermarkMillis() > before) {
                 watermarks.put(mark, d.getWatermarkMillis());
-                RolloutWatch w = watches.get(d.getRolloutId());
+                RolloutWatch w = GuardrailTopology.parseWatch(watches.get(d.getRolloutId()));
                 if (w != null && w.getActive()) {
                     advance(w, context.currentStreamTimeMs());
                 }
@@ -109,17 +109,19 @@ final class RolloutEvaluatorProcessor implements Processor<String, byte[], Strin
         String key = key(d.getRolloutId(), d.getBucketStartMillis());
         RolloutBucket b = buckets.get(key);
         RolloutBucket.Builder next = b == null ? RolloutBucket.newBuilder() : b.toBuilder();
-        long touched = d.getExposedMask() | d.getEventMask();
-        for (int g = 0; g < WatchedRollout.MAX_GUARDRAILS; g++) {
+        int words = Math.max(d.getExposedWordsCount(), d.getEventWordsCount());
+        for (int g = 0; g < words * 64; g++) {
             long bit = 1L << g;
-            if ((touched & bit) == 0) {
+            long exposedWord = g >>> 6 < d.getExposedWordsCount() ? d.getExposedWords(g >>> 6) : 0;
+            long eventWord = g >>> 6 < d.getEventWordsCount() ? d.getEventWords(g >>> 6) : 0;
+            if (((exposedWord | eventWord) & bit) == 0) {
                 continue;
             }
             while (next.getTreatmentExposureCount() <= g) {
                 next.addTreatmentExposure(0).addTreatmentEvents(0).addControlExposure(0).addControlEvents(0);
             }
-            int e = (d.getExposedMask() & bit) != 0 ? 1 : 0;
-            int v = (d.getEventMask() & bit) != 0 ? 1 : 0;
+            int e = (exposedWord & bit) != 0 ? 1 : 0;
+            int v = (eventWord & bit) != 0 ? 1 : 0;
             if (d.getTreatment()) {
                 next.setTreatmentExposure(g, next.getTreatmentExposure(g) + e);
                 next.setTreatmentEvents(g, next.getTreatmentEvents(g) + v);
@@ -150,11 +152,11 @@ final class RolloutEvaluatorProcessor implements Processor<String, byte[], Strin
 
     private void evaluateAll(long streamTime) {
         List<RolloutWatch> active = new ArrayList<>();
-        try (KeyValueIterator<String, RolloutWatch> all = watches.all()) {
+        try (KeyValueIterator<String, byte[]> all = watches.all()) {
             while (all.hasNext()) {
-                KeyValue<String, RolloutWatch> kv = all.next();
-                if (kv.value.getActive()) {
-                    active.add(kv.value);
+                RolloutWatch w = GuardrailTopology.parseWatch(all.next().value);
+                if (w != null && w.getActive()) {
+                    active.add(w);
                 }
             }
         }
@@ -194,7 +196,9 @@ final class RolloutEvaluatorProcessor implements Processor<String, byte[], Strin
         }
         for (long at = Math.max(from, limit - MAX_CATCH_UP_MILLIS); at <= limit;
                 at += RolloutDeltaProcessor.BUCKET_MILLIS) {
+            long began = System.nanoTime();
             VerdictIssued v = evaluateAt(rollout, at);
+            counters.evaluated(System.nanoTime() - began);
             if (v != null) {
                 context.forward(new Record<>(w.getRolloutId(), v.toByteArray(), at, headers(v)));
                 counters.verdictIssued(v.getKind());

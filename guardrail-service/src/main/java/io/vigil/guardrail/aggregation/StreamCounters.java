@@ -16,12 +16,21 @@ import io.vigil.contracts.events.v1.VerdictKind;
 public record StreamCounters(AtomicLong joined, AtomicLong duplicateOutcomes, AtomicLong duplicateDecisions,
         AtomicLong conflictingDecisions, AtomicLong bufferedOutcomes, AtomicLong unmatched, AtomicLong undecodable,
         AtomicLong invalidWatches, AtomicLong verdicts, AtomicLong bucketedDecisions, AtomicLong lateDeltas,
-        AtomicLongArray verdictsByKind) {
+        AtomicLongArray verdictsByKind, AtomicLong evaluations, AtomicLong evaluationNanos,
+        AtomicLong maxEvaluationNanos) {
 
     public StreamCounters() {
         this(new AtomicLong(), new AtomicLong(), new AtomicLong(), new AtomicLong(), new AtomicLong(),
                 new AtomicLong(), new AtomicLong(), new AtomicLong(), new AtomicLong(), new AtomicLong(),
-                new AtomicLong(), new AtomicLongArray(VerdictKind.values().length));
+                new AtomicLong(), new AtomicLongArray(VerdictKind.values().length), new AtomicLong(),
+                new AtomicLong(), new AtomicLong());
+    }
+
+    /** One rollout minute judged (all its guardrails), taking {@code nanos} of wall time: for metrics and the bench. */
+    void evaluated(long nanos) {
+        evaluations.incrementAndGet();
+        evaluationNanos.addAndGet(nanos);
+        maxEvaluationNanos.accumulateAndGet(nanos, Math::max);
     }
 
     void verdictIssued(VerdictKind kind) {
