@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# ./bin/vigil bench guardrail [--decisions N] [--per-minute R] [--threads T] [--kafka host:port]
+# ./bin/vigil bench guardrail [--decisions N] [--per-minute R] [--threads T] [--commit-ms C] [--kafka host:port]
 # Ingest benchmark of guardrail-service's Kafka Streams topology (io.vigil.guardrail.bench.GuardrailBench): writes N
 # decisions and their outcomes to a Kafka broker (its own broker process unless --kafka), then runs one instance of
 # the topology (RocksDB, exactly-once v2, 6 partitions) with one rollout watching 50 cohorts x 8 metrics, and prints

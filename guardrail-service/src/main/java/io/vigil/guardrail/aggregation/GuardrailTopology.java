@@ -49,11 +49,13 @@ public final class GuardrailTopology {
      * @param minimumSettle the least any rollout's newest buckets rest before they are evaluated (a watch may ask more)
      * @param sourcePartitions partitions of the decisions topic: a rollout minute is evaluated once the tasks of all of
      *        them have sent their deltas past it (their watermarks)
-     * @param maxPartitionLag how far a silent or stalled partition may hold evaluation back behind the stream time of
-     *        the evaluating task; past it the minute is evaluated anyway and what comes later counts as late
+     * @param maxPartitionLag how far a silent partition may hold evaluation back behind the stream time of the
+     *        evaluating task; past it the minute is evaluated anyway and what comes later counts as late
+     * @param partitionSilence how long (wall time) a lagging partition's watermark must have stood still before it
+     *        counts as silent: in a replay partitions lag by many minutes of event time yet keep moving
      */
     public record Settings(Duration joinWait, Duration expiryInterval, Duration minimumSettle, int sourcePartitions,
-            Duration maxPartitionLag) {
+            Duration maxPartitionLag, Duration partitionSilence) {
 
         public Settings {
             if (minimumSettle.isNegative()) {
@@ -74,8 +76,8 @@ public final class GuardrailTopology {
 
     public static Topology build(Topics topics, Duration joinWait, StreamCounters counters,
             DecisionOutcomeJoin.StoreKind stores) {
-        return build(topics, new Settings(joinWait, Duration.ofMinutes(10), Duration.ZERO, 1, Duration.ofMinutes(30)),
-                counters, stores);
+        return build(topics, new Settings(joinWait, Duration.ofMinutes(10), Duration.ZERO, 1, Duration.ofMinutes(30),
+                Duration.ofMinutes(1)), counters, stores);
     }
 
     public static Topology build(Topics topics, Settings settings, StreamCounters counters,

@@ -4,7 +4,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -61,6 +63,10 @@ final class RolloutEvaluatorProcessor implements Processor<String, byte[], Strin
     private final long minimumSettleMillis;
     private final int sourcePartitions;
     private final long maxPartitionLagMillis;
+    private final long partitionSilenceMillis;
+    /** Wall time each rollout|partition watermark last moved (since this task started): silence is wall time. */
+    private final Map<String, Long> lastMoved = new HashMap<>();
+    private long startedWallMillis;
     private ProcessorContext<String, byte[]> context;
     private KeyValueStore<String, RolloutBucket> buckets;
     private KeyValueStore<String, Long> evaluated;
@@ -72,6 +78,7 @@ final class RolloutEvaluatorProcessor implements Processor<String, byte[], Strin
         this.minimumSettleMillis = settings.minimumSettle().toMillis();
         this.sourcePartitions = settings.sourcePartitions();
         this.maxPartitionLagMillis = settings.maxPartitionLag().toMillis();
+        this.partitionSilenceMillis = settings.partitionSilence().toMillis();
     }
 
     @Override
@@ -80,6 +87,7 @@ final class RolloutEvaluatorProcessor implements Processor<String, byte[], Strin
         this.buckets = context.getStateStore(GuardrailTopology.BUCKETS_STORE);
         this.evaluated = context.getStateStore(GuardrailTopology.EVALUATED_STORE);
         this.watermarks = context.getStateStore(GuardrailTopology.WATERMARKS_STORE);
+        this.startedWallMillis = context.currentSystemTimeMs();
         this.watches = context.getStateStore(GuardrailTopology.ROLLOUTS_STORE);
         context.schedule(Duration.ofMillis(RolloutDeltaProcessor.BUCKET_MILLIS), PunctuationType.STREAM_TIME,
                 this::evaluateAll);
@@ -99,6 +107,7 @@ final class RolloutEvaluatorProcessor implements Processor<String, byte[], Strin
             Long before = watermarks.get(mark);
             if (before == null || d.getWatermarkMillis() > before) {
                 watermarks.put(mark, d.getWatermarkMillis());
+                lastMoved.put(mark, context.currentSystemTimeMs());
                 RolloutWatch w = GuardrailTopology.parseWatch(watches.get(d.getRolloutId()));
                 if (w != null && w.getActive()) {
                     advance(w, context.currentStreamTimeMs());
@@ -168,18 +177,30 @@ final class RolloutEvaluatorProcessor implements Processor<String, byte[], Strin
     /**
      * Judges every minute of the rollout not judged yet up to the newest one all source partitions have passed (less
      * the settle delay), in order, so every run, however its partitions were shared, issues the same verdicts. A
-     * partition that stays silent holds the rollout back at most {@code maxPartitionLag} behind this task's stream time.
+     * partition that stays silent (its watermark still for {@code partitionSilence} of wall time) holds the rollout back
+     * at most {@code maxPartitionLag} behind this task's stream time; one that lags but moves (a replay, a restore)
+     * holds it back as long as it lags.
      */
     private void advance(RolloutWatch w, long streamTime) {
-        long progress = Long.MAX_VALUE;
-        for (int p = 0; p < sourcePartitions; p++) {
-            Long mark = watermarks.get(w.getRolloutId() + "|" + p);
-            progress = Math.min(progress, mark == null ? Long.MIN_VALUE : mark);
-        }
         if (streamTime < 0) {
             return; // no record yet
         }
-        long effective = Math.min(streamTime, Math.max(progress, streamTime - maxPartitionLagMillis));
+        long floor = streamTime - maxPartitionLagMillis;
+        long now = context.currentSystemTimeMs();
+        long progress = Long.MAX_VALUE;
+        boolean laggardsSilent = true;
+        for (int p = 0; p < sourcePartitions; p++) {
+            String key = w.getRolloutId() + "|" + p;
+            Long mark = watermarks.get(key);
+            progress = Math.min(progress, mark == null ? Long.MIN_VALUE : mark);
+            if (mark == null || mark < floor) {
+                laggardsSilent &= now - lastMoved.getOrDefault(key, startedWallMillis) >= partitionSilenceMillis;
+            }
+        }
+        long effective = Math.min(streamTime, laggardsSilent ? Math.max(progress, floor) : progress);
+        if (effective == Long.MIN_VALUE) {
+            return; // a partition not heard from yet, and not silent long enough to judge without it
+        }
         long limit = minute(effective - Math.max(w.getSettleMillis(), minimumSettleMillis));
         Long last = evaluated.get(w.getRolloutId());
         long from = last != null ? last + RolloutDeltaProcessor.BUCKET_MILLIS

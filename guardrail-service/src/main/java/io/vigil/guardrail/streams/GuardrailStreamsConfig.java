@@ -39,6 +39,13 @@ public interface GuardrailStreamsConfig {
     @WithDefault("PT30M")
     Duration maxPartitionLag();
 
+    /**
+     * How long (wall time) a lagging source partition's watermark must stand still before it counts as silent and
+     * {@code max-partition-lag} applies: in a replay, partitions lag by many minutes of event time yet keep moving.
+     */
+    @WithDefault("PT1M")
+    Duration partitionSilence();
+
     /** Partitions of the topics created at start when missing (inputs and the topology's own topics alike). */
     @WithDefault("6")
     int partitions();

@@ -48,6 +48,6 @@ public class GuardrailTopologyProducer {
 
     static GuardrailTopology.Settings settingsOf(GuardrailStreamsConfig s, int sourcePartitions) {
         return new GuardrailTopology.Settings(s.joinWait(), s.joinExpiryInterval(), s.minimumSettle(),
-                sourcePartitions, s.maxPartitionLag());
+                sourcePartitions, s.maxPartitionLag(), s.partitionSilence());
     }
 }

@@ -275,7 +275,7 @@ class GuardrailStreamsBrokerTest {
                 p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
                 KafkaStreams streams = new KafkaStreams(GuardrailTopology.build(topics, new GuardrailTopology.Settings(
                         Duration.ofHours(1), Duration.ofMinutes(10), Duration.ofMinutes(SETTLE_MINUTES), 6,
-                        Duration.ofMinutes(30)), c,
+                        Duration.ofMinutes(30), Duration.ofMinutes(1)), c,
                         Stores::persistentKeyValueStore), p);
                 streams.start();
                 instances.add(streams);
