@@ -129,16 +129,17 @@ public class Scorer {
         if (earlier != null) {
             return replay(earlier, fingerprint, r);
         }
+        Routed routed = route(r, lineup);
         long budget = Math.min(budgetNanos, callerNanos);
         FeatureVector v = deriver.fromRequest(r, System.currentTimeMillis() / 1000);
         if (!metrics.enter(maxInFlight)) {
-            return commit(r, fingerprint, fallback(r, v, FallbackCause.FALLBACK_CAUSE_OVERLOAD, start, budget, 0L),
-                    start, budget, warmUp);
+            return commit(r, fingerprint, routed,
+                    fallback(r, v, FallbackCause.FALLBACK_CAUSE_OVERLOAD, start, budget, 0L), start, budget, warmUp);
         }
         if (budget < minimumNanos) {
             metrics.exit();
-            return commit(r, fingerprint, fallback(r, v, FallbackCause.FALLBACK_CAUSE_DEADLINE, start, budget, 0L),
-                    start, budget, warmUp);
+            return commit(r, fingerprint, routed,
+                    fallback(r, v, FallbackCause.FALLBACK_CAUSE_DEADLINE, start, budget, 0L), start, budget, warmUp);
         }
         long featureDeadline = (long) (budget * featureShare);
         // What remains after the features, kept for the model and the claim; a model stuck past the budget loses to
@@ -149,7 +150,7 @@ public class Scorer {
                 .ifNoItem().after(Duration.ofNanos(remaining))
                 .recoverWithItem(() -> fallback(r, v, FallbackCause.FALLBACK_CAUSE_DEADLINE, start, budget, 0L))
                 .onTermination().invoke(metrics::exit)
-                .flatMap(o -> commit(r, fingerprint, o, start, budget, warmUp))
+                .flatMap(o -> commit(r, fingerprint, routed, o, start, budget, warmUp))
                 // Last line of defence: a bug on this path must still end in an answer, never in an error status
                 // the checkout would have to handle (an IllegalArgumentException would reach it as INVALID_ARGUMENT).
                 .onFailure(t -> !(t instanceof StatusRuntimeException)).recoverWithItem(t -> {
@@ -167,6 +168,18 @@ public class Scorer {
         }
         metrics.replay();
         return Uni.createFrom().item(earlier.response());
+    }
+
+    /** The arm an account is routed to and its model version, whether or not that model gets to decide. */
+    record Routed(Arm arm, String modelVersion) {
+    }
+
+    /** Same assignment as {@link #decide}: the sticky hash against the line-up's challenger share. */
+    private Routed route(ScoreRequest r, ModelLineup lineup) {
+        if (lineup.challenger() != null && arms.challenger(r.getAccountId(), lineup.challengerShare())) {
+            return new Routed(Arm.ARM_CHALLENGER, lineup.challenger().version());
+        }
+        return new Routed(Arm.ARM_CHAMPION, lineup.champion().version());
     }
 
     /** Everything a decision produced, before it is claimed and recorded. */
@@ -303,8 +316,8 @@ public class Scorer {
      * that stands: this one, or an earlier one for the same id decided by another call or replica. Only the winner
      * is counted and published, so a race yields one decision event, not one per racer.
      */
-    private Uni<ScoreResponse> commit(ScoreRequest r, long fingerprint, Outcome o, long start, long budget,
-            boolean warmUp) {
+    private Uni<ScoreResponse> commit(ScoreRequest r, long fingerprint, Routed routed, Outcome o, long start,
+            long budget, boolean warmUp) {
         if (warmUp) {
             // Build and encode the event as a real decision would, then drop it: warm code, no synthetic payment.
             event(r, o, Instant.now()).toByteArray();
@@ -321,6 +334,7 @@ public class Scorer {
             long total = System.nanoTime() - start;
             metrics.total(total);
             o.event().setIdempotencyCheck(claim.check())
+                    .setRoutedArm(routed.arm()).setRoutedModelVersion(routed.modelVersion())
                     .setTimings(o.event().getTimings().toBuilder().setTotalUs(total / 1000));
             Instant decidedAt = Instant.now();
             // The record's event time is the payment's own time when the checkout sent one: consumers window by it,

@@ -936,6 +936,34 @@ class ScoringServiceTest {
     }
 
     @Test
+    void shouldRecordTheRoutedArmWhenTheFallbackDecides() throws Exception {
+        account("acct-routed-fallback", FakeFeatureStore.ok("prior_chargebacks", 2L));
+        // Every account to the challenger (share 1), and the challenger fails: the fallback rule answers.
+        var lineup = new io.vigil.scoring.model.ModelLineup(models.current().champion(),
+                failingModel("tiny-broken-challenger"), 1.0, List.of());
+        ScoreRequest req = request("acct-routed-fallback", 900_00).build();
+        ScoreResponse r = scorer.score(req, Long.MAX_VALUE, lineup).await().atMost(Duration.ofSeconds(10));
+
+        assertTrue(r.getFallback(), r.toString());
+        assertEquals(Arm.ARM_UNSPECIFIED, r.getArm(), "no model decided");
+        DecisionMade e = awaitEvent(req.getTransactionId()).event();
+        assertEquals(Arm.ARM_UNSPECIFIED, e.getArm());
+        assertEquals(FallbackCause.FALLBACK_CAUSE_MODEL_ERROR, e.getFallbackCause());
+        // ... but the payment was the challenger's traffic, and the event says so.
+        assertEquals(Arm.ARM_CHALLENGER, e.getRoutedArm());
+        assertEquals("tiny-broken-challenger", e.getRoutedModelVersion());
+
+        // Champion only: a fallback there is the champion's.
+        account("acct-routed-champion", FakeFeatureStore.ok("prior_chargebacks", 2L));
+        ScoreRequest champ = request("acct-routed-champion", 900_00).build();
+        scorer.score(champ, Long.MAX_VALUE, io.vigil.scoring.model.ModelLineup.championOnly(
+                failingModel("tiny-broken-champion"))).await().atMost(Duration.ofSeconds(10));
+        DecisionMade c = awaitEvent(champ.getTransactionId()).event();
+        assertEquals(Arm.ARM_CHAMPION, c.getRoutedArm());
+        assertEquals("tiny-broken-champion", c.getRoutedModelVersion());
+    }
+
+    @Test
     void shouldKeepTheDecisionWhenOnlyAShadowFails() throws Exception {
         account("acct-broken-shadow", FakeFeatureStore.ok("prior_chargebacks", 2L));
         var lineup = new io.vigil.scoring.model.ModelLineup(models.current().champion(), null, 0.0,

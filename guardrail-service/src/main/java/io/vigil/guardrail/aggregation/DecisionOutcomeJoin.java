@@ -3,6 +3,7 @@ package io.vigil.guardrail.aggregation;
 import java.time.Duration;
 
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.AutoOffsetReset;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.Stores;
@@ -56,11 +57,19 @@ public final class DecisionOutcomeJoin {
 
     /** With the stores' kind chosen: RocksDB in service, in memory where a test drives millions of records. */
     public static Topology topology(Settings s, StreamCounters counters, StoreKind stores) {
+        return topology(s, counters, stores, null);
+    }
+
+    /** With a processor named {@code joinedChild}, to be added by the caller, that gets each joined outcome too. */
+    static Topology topology(Settings s, StreamCounters counters, StoreKind stores, String joinedChild) {
         Topology t = new Topology();
-        t.addSource("decisions", Serdes.String().deserializer(), Serdes.ByteArray().deserializer(),
-                s.decisionsTopic());
-        t.addSource("outcomes", Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), s.outcomesTopic());
-        t.addProcessor("join", () -> new JoinProcessor(s, counters), "decisions", "outcomes");
+        // Event time from the CloudEvents ce_time header, whatever the application's default extractor is; a new
+        // application id starts from the beginning of the topics (a replay).
+        t.addSource(AutoOffsetReset.earliest(), "decisions", new CloudEventTimeExtractor(), Serdes.String().deserializer(),
+                Serdes.ByteArray().deserializer(), s.decisionsTopic());
+        t.addSource(AutoOffsetReset.earliest(), "outcomes", new CloudEventTimeExtractor(), Serdes.String().deserializer(),
+                Serdes.ByteArray().deserializer(), s.outcomesTopic());
+        t.addProcessor("join", () -> new JoinProcessor(s, counters, joinedChild), "decisions", "outcomes");
         t.addStateStore(Stores.keyValueStoreBuilder(stores.supplier(DECISIONS_STORE), Serdes.String(),
                 ProtoSerde.of(DecisionEntry.parser())), "join");
         t.addStateStore(Stores.keyValueStoreBuilder(stores.supplier(PENDING_STORE), Serdes.String(),

@@ -10,6 +10,8 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 
+import com.google.protobuf.InvalidProtocolBufferException;
+
 import io.vigil.guardrail.aggregation.state.RolloutBucket;
 import io.vigil.guardrail.aggregation.state.RolloutWatch;
 
@@ -28,6 +30,11 @@ public final class GuardrailTopology {
 
     public static final String ROLLOUTS_STORE = "watched-rollouts";
     public static final String BUCKETS_STORE = "rollout-buckets";
+    /** Per rollout, the last evaluated time: a task that takes a rollout over never issues a verdict twice. */
+    public static final String EVALUATED_STORE = "rollout-evaluated";
+    /** Per rollout and source partition, how far that partition's task has sent its deltas (event time). */
+    public static final String WATERMARKS_STORE = "rollout-watermarks";
+    static final String DELTAS_PROCESSOR = "rollout-deltas";
 
     public record Topics(String decisions, String outcomes, String joined, String unmatched, String rollouts,
             String deltas, String verdicts) {
@@ -36,39 +43,84 @@ public final class GuardrailTopology {
     private GuardrailTopology() {
     }
 
+    /**
+     * @param joinWait how long an early outcome waits for its decision (stream time)
+     * @param expiryInterval how often waiting outcomes are checked against the join wait
+     * @param minimumSettle the least any rollout's newest buckets rest before they are evaluated (a watch may ask more)
+     * @param sourcePartitions partitions of the decisions topic: a rollout minute is evaluated once the tasks of all of
+     *        them have sent their deltas past it (their watermarks)
+     * @param maxPartitionLag how far a silent partition may hold evaluation back behind the stream time of the
+     *        evaluating task; past it the minute is evaluated anyway and what comes later counts as late
+     * @param partitionSilence how long (wall time) a lagging partition's watermark must have stood still before it
+     *        counts as silent: in a replay partitions lag by many minutes of event time yet keep moving
+     */
+    public record Settings(Duration joinWait, Duration expiryInterval, Duration minimumSettle, int sourcePartitions,
+            Duration maxPartitionLag, Duration partitionSilence) {
+
+        public Settings {
+            if (minimumSettle.isNegative()) {
+                throw new IllegalArgumentException("minimum settle must not be negative, got " + minimumSettle);
+            }
+            if (sourcePartitions < 1) {
+                throw new IllegalArgumentException("source partitions must be at least 1, got " + sourcePartitions);
+            }
+            if (maxPartitionLag.isNegative()) {
+                throw new IllegalArgumentException("max partition lag must not be negative, got " + maxPartitionLag);
+            }
+        }
+    }
+
     public static Topology build(Topics topics, Duration joinWait, StreamCounters counters) {
         return build(topics, joinWait, counters, Stores::persistentKeyValueStore);
     }
 
     public static Topology build(Topics topics, Duration joinWait, StreamCounters counters,
             DecisionOutcomeJoin.StoreKind stores) {
+        return build(topics, new Settings(joinWait, Duration.ofMinutes(10), Duration.ZERO, 1, Duration.ofMinutes(30),
+                Duration.ofMinutes(1)), counters, stores);
+    }
+
+    public static Topology build(Topics topics, Settings settings, StreamCounters counters,
+            DecisionOutcomeJoin.StoreKind stores) {
         Topology t = DecisionOutcomeJoin.topology(new DecisionOutcomeJoin.Settings(topics.decisions(),
-                topics.outcomes(), topics.joined(), topics.unmatched(), joinWait, Duration.ofMinutes(10)), counters,
-                stores);
+                topics.outcomes(), topics.joined(), topics.unmatched(), settings.joinWait(),
+                settings.expiryInterval()), counters, stores, DELTAS_PROCESSOR);
+        // Kept as received (RolloutWatch bytes): the deltas look at every watch for every record, and comparing bytes
+        // with the parsed copy they cache costs far less than parsing a watch of hundreds of guardrails each time.
         t.addGlobalStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(ROLLOUTS_STORE), Serdes.String(),
-                ProtoSerde.of(RolloutWatch.parser())).withLoggingDisabled(), "rollouts-source",
-                Serdes.String().deserializer(), ProtoSerde.of(RolloutWatch.parser()).deserializer(), topics.rollouts(),
+                Serdes.ByteArray()).withLoggingDisabled(), "rollouts-source",
+                Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), topics.rollouts(),
                 "rollouts-loader", WatchLoader::new);
-        // The decisions feed both the join and the deltas; the joined outcomes come back in from their topic.
-        t.addSource("joined-source", Serdes.String().deserializer(), Serdes.ByteArray().deserializer(),
-                topics.joined());
-        t.addProcessor("rollout-deltas", () -> new RolloutDeltaProcessor(topics.decisions(), counters), "decisions",
-                "joined-source");
+        // The decisions feed both the join and the deltas; the join hands its joined outcomes to the deltas directly.
+        t.addProcessor(DELTAS_PROCESSOR, () -> new RolloutDeltaProcessor(counters), "decisions", "join");
         t.addSink("deltas-sink", topics.deltas(), Serdes.String().serializer(), Serdes.ByteArray().serializer(),
-                "rollout-deltas");
+                DELTAS_PROCESSOR);
         t.addSource("deltas-source", Serdes.String().deserializer(), Serdes.ByteArray().deserializer(),
                 topics.deltas());
-        t.addProcessor("rollout-evaluator", () -> new RolloutEvaluatorProcessor(counters), "deltas-source");
+        t.addProcessor("rollout-evaluator", () -> new RolloutEvaluatorProcessor(counters, settings), "deltas-source");
         t.addStateStore(Stores.keyValueStoreBuilder(stores.supplier(BUCKETS_STORE), Serdes.String(),
                 ProtoSerde.of(RolloutBucket.parser())), "rollout-evaluator");
+        t.addStateStore(Stores.keyValueStoreBuilder(stores.supplier(EVALUATED_STORE), Serdes.String(),
+                Serdes.Long()), "rollout-evaluator");
+        t.addStateStore(Stores.keyValueStoreBuilder(stores.supplier(WATERMARKS_STORE), Serdes.String(),
+                Serdes.Long()), "rollout-evaluator");
         t.addSink("verdicts-sink", topics.verdicts(), Serdes.String().serializer(), Serdes.ByteArray().serializer(),
                 "rollout-evaluator");
         return t;
     }
 
+    /** A stored watch, parsed; null when it cannot be decoded (counted where it is used). */
+    static RolloutWatch parseWatch(byte[] raw) {
+        try {
+            return raw == null ? null : RolloutWatch.parseFrom(raw);
+        } catch (InvalidProtocolBufferException e) {
+            return null;
+        }
+    }
+
     /** Keeps the global store equal to the compacted topic: a tombstone removes the watch. */
-    static final class WatchLoader implements Processor<String, RolloutWatch, Void, Void> {
-        private KeyValueStore<String, RolloutWatch> store;
+    static final class WatchLoader implements Processor<String, byte[], Void, Void> {
+        private KeyValueStore<String, byte[]> store;
 
         @Override
         public void init(ProcessorContext<Void, Void> context) {
@@ -76,7 +128,7 @@ public final class GuardrailTopology {
         }
 
         @Override
-        public void process(Record<String, RolloutWatch> record) {
+        public void process(Record<String, byte[]> record) {
             if (record.value() == null) {
                 store.delete(record.key());
             } else {

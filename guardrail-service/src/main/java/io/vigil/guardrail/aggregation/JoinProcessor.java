@@ -3,6 +3,7 @@ package io.vigil.guardrail.aggregation;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -26,15 +27,21 @@ import io.vigil.guardrail.aggregation.state.UnmatchedOutcome;
 /** One task's share of {@link DecisionOutcomeJoin}: decisions and outcomes of the same partitions. */
 final class JoinProcessor implements Processor<String, byte[], String, byte[]> {
 
+    /** Marks a joined outcome handed to a child processor directly (decisions reach the same child from the source). */
+    static final String JOINED_HEADER = "vigil-joined-outcome";
+
     private final DecisionOutcomeJoin.Settings settings;
     private final StreamCounters counters;
+    private final String joinedChild;
     private ProcessorContext<String, byte[]> context;
     private KeyValueStore<String, DecisionEntry> decisions;
     private KeyValueStore<String, PendingOutcomes> pending;
 
-    JoinProcessor(DecisionOutcomeJoin.Settings settings, StreamCounters counters) {
+    /** @param joinedChild a child processor that also gets each joined outcome, or null */
+    JoinProcessor(DecisionOutcomeJoin.Settings settings, StreamCounters counters, String joinedChild) {
         this.settings = settings;
         this.counters = counters;
+        this.joinedChild = joinedChild;
     }
 
     @Override
@@ -140,6 +147,13 @@ final class JoinProcessor implements Processor<String, byte[], String, byte[]> {
                 .setCurrency(o.getAmount().getCurrency())
                 .build();
         context.forward(new Record<>(tx, joined.toByteArray(), occurred), DecisionOutcomeJoin.JOINED_SINK);
+        if (joinedChild != null) {
+            // In the same task, not through the joined topic: a round trip would put the outcome behind the decisions
+            // that followed it by however far the task got meanwhile, which in a replay is many minutes of event time.
+            RecordHeaders marker = new RecordHeaders();
+            marker.add(JOINED_HEADER, new byte[] {1});
+            context.forward(new Record<>(tx, joined.toByteArray(), occurred, marker), joinedChild);
+        }
         counters.joined().incrementAndGet();
         return entry.toBuilder().addJoinedOutcomeIds(o.getOutcomeId()).build();
     }

@@ -26,6 +26,8 @@ public final class Projections {
                 .setFallback(d.getFallback())
                 .setFallbackCause(d.getFallbackCauseValue())
                 .setPaymentTimeMillis(time)
+                .setRoutedArm(d.getRoutedArmValue())
+                .setRoutedModelVersion(d.getRoutedModelVersion())
                 .addAllAttributes(Arrays.asList(DecisionAttribute.of(d.getAttributes())));
         if (d.getAttributes().hasAmountUsd()) {
             p.setAmountUsd(d.getAttributes().getAmountUsd());

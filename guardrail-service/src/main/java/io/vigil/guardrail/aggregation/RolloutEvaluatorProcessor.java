@@ -4,8 +4,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -21,6 +25,7 @@ import io.vigil.contracts.events.v1.GuardrailEvidence;
 import io.vigil.contracts.events.v1.Judgement;
 import io.vigil.contracts.events.v1.VerdictIssued;
 import io.vigil.contracts.events.v1.VerdictKind;
+import io.vigil.eventing.CloudEventHeaders;
 import io.vigil.eventing.ProtoTime;
 import io.vigil.guardrail.aggregation.state.RolloutBucket;
 import io.vigil.guardrail.aggregation.state.RolloutDelta;
@@ -48,19 +53,41 @@ final class RolloutEvaluatorProcessor implements Processor<String, byte[], Strin
     /** Sample-ratio checks run at this level, apart from the guardrails' budget: a mismatch holds, never rolls back. */
     static final double SAMPLE_RATIO_ALPHA = 0.001;
 
+    static final String SOURCE = CloudEventHeaders.sourceOf("guardrail-service");
+    static final String VERDICT_TYPE = VerdictIssued.getDescriptor().getFullName();
+
+    /** A rollout catching up (a restart, a stalled partition) evaluates at most this far back, minute by minute. */
+    static final long MAX_CATCH_UP_MILLIS = Duration.ofDays(1).toMillis();
+
     private final StreamCounters counters;
+    private final long minimumSettleMillis;
+    private final int sourcePartitions;
+    private final long maxPartitionLagMillis;
+    private final long partitionSilenceMillis;
+    /** Wall time each rollout|partition watermark last moved (since this task started): silence is wall time. */
+    private final Map<String, Long> lastMoved = new HashMap<>();
+    private long startedWallMillis;
     private ProcessorContext<String, byte[]> context;
     private KeyValueStore<String, RolloutBucket> buckets;
-    private ReadOnlyKeyValueStore<String, RolloutWatch> watches;
+    private KeyValueStore<String, Long> evaluated;
+    private KeyValueStore<String, Long> watermarks;
+    private ReadOnlyKeyValueStore<String, byte[]> watches;
 
-    RolloutEvaluatorProcessor(StreamCounters counters) {
+    RolloutEvaluatorProcessor(StreamCounters counters, GuardrailTopology.Settings settings) {
         this.counters = counters;
+        this.minimumSettleMillis = settings.minimumSettle().toMillis();
+        this.sourcePartitions = settings.sourcePartitions();
+        this.maxPartitionLagMillis = settings.maxPartitionLag().toMillis();
+        this.partitionSilenceMillis = settings.partitionSilence().toMillis();
     }
 
     @Override
     public void init(ProcessorContext<String, byte[]> context) {
         this.context = context;
         this.buckets = context.getStateStore(GuardrailTopology.BUCKETS_STORE);
+        this.evaluated = context.getStateStore(GuardrailTopology.EVALUATED_STORE);
+        this.watermarks = context.getStateStore(GuardrailTopology.WATERMARKS_STORE);
+        this.startedWallMillis = context.currentSystemTimeMs();
         this.watches = context.getStateStore(GuardrailTopology.ROLLOUTS_STORE);
         context.schedule(Duration.ofMillis(RolloutDeltaProcessor.BUCKET_MILLIS), PunctuationType.STREAM_TIME,
                 this::evaluateAll);
@@ -75,20 +102,35 @@ final class RolloutEvaluatorProcessor implements Processor<String, byte[], Strin
             counters.undecodable().incrementAndGet();
             return;
         }
+        if (d.hasWatermarkMillis()) {
+            String mark = d.getRolloutId() + "|" + d.getSourcePartition();
+            Long before = watermarks.get(mark);
+            if (before == null || d.getWatermarkMillis() > before) {
+                watermarks.put(mark, d.getWatermarkMillis());
+                lastMoved.put(mark, context.currentSystemTimeMs());
+                RolloutWatch w = GuardrailTopology.parseWatch(watches.get(d.getRolloutId()));
+                if (w != null && w.getActive()) {
+                    advance(w, context.currentStreamTimeMs());
+                }
+            }
+            return;
+        }
         String key = key(d.getRolloutId(), d.getBucketStartMillis());
         RolloutBucket b = buckets.get(key);
         RolloutBucket.Builder next = b == null ? RolloutBucket.newBuilder() : b.toBuilder();
-        long touched = d.getExposedMask() | d.getEventMask();
-        for (int g = 0; g < WatchedRollout.MAX_GUARDRAILS; g++) {
+        int words = Math.max(d.getExposedWordsCount(), d.getEventWordsCount());
+        for (int g = 0; g < words * 64; g++) {
             long bit = 1L << g;
-            if ((touched & bit) == 0) {
+            long exposedWord = g >>> 6 < d.getExposedWordsCount() ? d.getExposedWords(g >>> 6) : 0;
+            long eventWord = g >>> 6 < d.getEventWordsCount() ? d.getEventWords(g >>> 6) : 0;
+            if (((exposedWord | eventWord) & bit) == 0) {
                 continue;
             }
             while (next.getTreatmentExposureCount() <= g) {
                 next.addTreatmentExposure(0).addTreatmentEvents(0).addControlExposure(0).addControlEvents(0);
             }
-            int e = (d.getExposedMask() & bit) != 0 ? 1 : 0;
-            int v = (d.getEventMask() & bit) != 0 ? 1 : 0;
+            int e = (exposedWord & bit) != 0 ? 1 : 0;
+            int v = (eventWord & bit) != 0 ? 1 : 0;
             if (d.getTreatment()) {
                 next.setTreatmentExposure(g, next.getTreatmentExposure(g) + e);
                 next.setTreatmentEvents(g, next.getTreatmentEvents(g) + v);
@@ -97,7 +139,12 @@ final class RolloutEvaluatorProcessor implements Processor<String, byte[], Strin
                 next.setControlEvents(g, next.getControlEvents(g) + v);
             }
         }
+        Long last = evaluated.get(d.getRolloutId());
+        if (last != null && d.getBucketStartMillis() + RolloutDeltaProcessor.BUCKET_MILLIS <= last) {
+            counters.lateDeltas().incrementAndGet();
+        }
         if (d.getDecision()) {
+            counters.bucketedDecisions().incrementAndGet();
             if (d.getTreatment()) {
                 next.setTreatmentDecisions(next.getTreatmentDecisions() + 1);
             } else {
@@ -114,34 +161,92 @@ final class RolloutEvaluatorProcessor implements Processor<String, byte[], Strin
 
     private void evaluateAll(long streamTime) {
         List<RolloutWatch> active = new ArrayList<>();
-        try (KeyValueIterator<String, RolloutWatch> all = watches.all()) {
+        try (KeyValueIterator<String, byte[]> all = watches.all()) {
             while (all.hasNext()) {
-                KeyValue<String, RolloutWatch> kv = all.next();
-                if (kv.value.getActive()) {
-                    active.add(kv.value);
+                RolloutWatch w = GuardrailTopology.parseWatch(all.next().value);
+                if (w != null && w.getActive()) {
+                    active.add(w);
                 }
             }
         }
         for (RolloutWatch w : active) {
-            WatchedRollout rollout;
-            try {
-                rollout = WatchedRollout.of(w);
-            } catch (IllegalArgumentException e) {
-                continue;
-            }
-            VerdictIssued v = evaluate(rollout, streamTime);
-            if (v != null) {
-                context.forward(new Record<>(w.getRolloutId(), v.toByteArray(), ProtoTime.toInstant(v.getEvaluatedAt())
-                        .toEpochMilli()));
-                counters.verdicts().incrementAndGet();
-            }
+            advance(w, streamTime);
         }
     }
 
-    /** The verdict on the rollout's current step, from the buckets settled by {@code streamTime}; null if none held. */
-    VerdictIssued evaluate(WatchedRollout rollout, long streamTime) {
+    /**
+     * Judges every minute of the rollout not judged yet up to the newest one all source partitions have passed (less
+     * the settle delay), in order, so every run, however its partitions were shared, issues the same verdicts. A
+     * partition that stays silent (its watermark still for {@code partitionSilence} of wall time) holds the rollout back
+     * at most {@code maxPartitionLag} behind this task's stream time; one that lags but moves (a replay, a restore)
+     * holds it back as long as it lags.
+     */
+    private void advance(RolloutWatch w, long streamTime) {
+        if (streamTime < 0) {
+            return; // no record yet
+        }
+        long floor = streamTime - maxPartitionLagMillis;
+        long now = context.currentSystemTimeMs();
+        long progress = Long.MAX_VALUE;
+        boolean laggardsSilent = true;
+        for (int p = 0; p < sourcePartitions; p++) {
+            String key = w.getRolloutId() + "|" + p;
+            Long mark = watermarks.get(key);
+            progress = Math.min(progress, mark == null ? Long.MIN_VALUE : mark);
+            if (mark == null || mark < floor) {
+                laggardsSilent &= now - lastMoved.getOrDefault(key, startedWallMillis) >= partitionSilenceMillis;
+            }
+        }
+        long effective = Math.min(streamTime, laggardsSilent ? Math.max(progress, floor) : progress);
+        if (effective == Long.MIN_VALUE) {
+            return; // a partition not heard from yet, and not silent long enough to judge without it
+        }
+        long limit = minute(effective - Math.max(w.getSettleMillis(), minimumSettleMillis));
+        Long last = evaluated.get(w.getRolloutId());
+        long from = last != null ? last + RolloutDeltaProcessor.BUCKET_MILLIS
+                : minute(w.getSharesCount() == 0 ? limit : w.getShares(0).getFromMillis())
+                        + RolloutDeltaProcessor.BUCKET_MILLIS;
+        if (from > limit) {
+            return;
+        }
+        WatchedRollout rollout;
+        try {
+            rollout = WatchedRollout.of(w);
+        } catch (IllegalArgumentException e) {
+            return;
+        }
+        for (long at = Math.max(from, limit - MAX_CATCH_UP_MILLIS); at <= limit;
+                at += RolloutDeltaProcessor.BUCKET_MILLIS) {
+            long began = System.nanoTime();
+            VerdictIssued v = evaluateAt(rollout, at);
+            counters.evaluated(System.nanoTime() - began);
+            if (v != null) {
+                context.forward(new Record<>(w.getRolloutId(), v.toByteArray(), at, headers(v)));
+                counters.verdictIssued(v.getKind());
+            }
+            // Judged, with or without a verdict: this minute is never judged again, by this task or its successor.
+            evaluated.put(w.getRolloutId(), at);
+        }
+    }
+
+    private static long minute(long millis) {
+        return Math.floorDiv(millis, RolloutDeltaProcessor.BUCKET_MILLIS) * RolloutDeltaProcessor.BUCKET_MILLIS;
+    }
+
+    /**
+     * The verdict's CloudEvents attributes. The id is the verdict id (rollout@time), not a random one, so a replay or a
+     * task taking a rollout over issues the same ids and a consumer de-duplicating on ce_id sees each verdict once.
+     */
+    static Headers headers(VerdictIssued v) {
+        Headers h = new RecordHeaders();
+        new CloudEventHeaders(v.getVerdictId(), SOURCE, VERDICT_TYPE, ProtoTime.toInstant(v.getEvaluatedAt()),
+                CloudEventHeaders.PROTOBUF).writeTo(h);
+        return h;
+    }
+
+    /** The verdict on the rollout's current step from its buckets before {@code limit}; null if it has none yet. */
+    VerdictIssued evaluateAt(WatchedRollout rollout, long limit) {
         RolloutWatch w = rollout.watch();
-        long limit = streamTime - w.getSettleMillis();
         List<Guardrail> guardrails = rollout.guardrails();
         int n = guardrails.size();
         DifferenceConfidenceSequence.State[] states = new DifferenceConfidenceSequence.State[n];

@@ -18,8 +18,8 @@ import io.vigil.guardrail.evaluation.GuardrailMetric;
  */
 public final class WatchedRollout {
 
-    /** At most this many guardrails per rollout: each is a bit of a 64-bit mask in the deltas. */
-    public static final int MAX_GUARDRAILS = 64;
+    /** At most this many guardrails per rollout (e.g. 50 cohorts x 8 metrics): each is a bit of the deltas' words. */
+    public static final int MAX_GUARDRAILS = 1024;
 
     private final RolloutWatch watch;
     private final List<Guardrail> guardrails;
@@ -92,47 +92,58 @@ public final class WatchedRollout {
         return start;
     }
 
-    /** +1 treatment, -1 control, 0 not part of this rollout's comparison. */
+    /**
+     * +1 treatment, -1 control, 0 not part of this rollout's comparison. By the arm the account was routed to when the
+     * decision says (so a fallback on the challenger's traffic is the challenger's), else by the arm that decided.
+     */
     public int armOf(DecisionProjection d) {
         if (d.getPaymentTimeMillis() < start()) {
             return 0;
         }
-        if (d.getArm() == Arm.ARM_CHALLENGER_VALUE && d.getModelVersion().equals(watch.getTreatmentModelVersion())) {
+        boolean routed = d.getRoutedArm() != Arm.ARM_UNSPECIFIED_VALUE;
+        int arm = routed ? d.getRoutedArm() : d.getArm();
+        String version = routed ? d.getRoutedModelVersion() : d.getModelVersion();
+        if (arm == Arm.ARM_CHALLENGER_VALUE && version.equals(watch.getTreatmentModelVersion())) {
             return 1;
         }
-        return d.getArm() == Arm.ARM_CHAMPION_VALUE ? -1 : 0;
+        return arm == Arm.ARM_CHAMPION_VALUE ? -1 : 0;
     }
 
-    /** Bit g set when the decision counts toward guardrail g's exposure. */
-    public long exposedMask(DecisionProjection d) {
-        long mask = 0;
+    /** Bit g set (in word g / 64) when the decision counts toward guardrail g's exposure. */
+    public long[] exposedWords(DecisionProjection d) {
+        long[] words = new long[words()];
         for (int g = 0; g < guardrails.size(); g++) {
             if (cohorts.get(g).matches(d) && MetricCounting.exposed(guardrails.get(g).metric(), d)) {
-                mask |= 1L << g;
+                words[g >>> 6] |= 1L << g;
             }
         }
-        return mask;
+        return words;
     }
 
     /** Bit g set when the decision itself is an event of guardrail g. */
-    public long decisionEventMask(DecisionProjection d, long exposed) {
-        long mask = 0;
+    public long[] decisionEventWords(DecisionProjection d, long[] exposed) {
+        long[] words = new long[words()];
         for (int g = 0; g < guardrails.size(); g++) {
-            if ((exposed & (1L << g)) != 0 && MetricCounting.eventAtDecision(guardrails.get(g).metric(), d)) {
-                mask |= 1L << g;
+            if ((exposed[g >>> 6] & (1L << g)) != 0 && MetricCounting.eventAtDecision(guardrails.get(g).metric(), d)) {
+                words[g >>> 6] |= 1L << g;
             }
         }
-        return mask;
+        return words;
     }
 
     /** Bit g set when this outcome of the decision is an event of guardrail g. */
-    public long outcomeEventMask(DecisionProjection d, int outcomeKind) {
-        long mask = 0;
+    public long[] outcomeEventWords(DecisionProjection d, int outcomeKind) {
+        long[] words = new long[words()];
         for (int g = 0; g < guardrails.size(); g++) {
-            if (cohorts.get(g).matches(d) && MetricCounting.eventAtOutcome(guardrails.get(g).metric(), d, outcomeKind)) {
-                mask |= 1L << g;
+            if (cohorts.get(g).matches(d)
+                    && MetricCounting.eventAtOutcome(guardrails.get(g).metric(), d, outcomeKind)) {
+                words[g >>> 6] |= 1L << g;
             }
         }
-        return mask;
+        return words;
+    }
+
+    private int words() {
+        return (guardrails.size() + 63) >>> 6;
     }
 }

@@ -67,6 +67,20 @@ class CohortAndMetricCountingTest {
                 OutcomeKind.OUTCOME_KIND_ORDER_COMPLETED_VALUE));
     }
 
+    @Test
+    void aFallbackOnTheChallengersTrafficCountsForTheChallenger() {
+        WatchedRollout w = WatchedRollout.of(GuardrailTopologyTest.seedOneWatch("fallbacks"));
+        DecisionProjection.Builder fallback = decision(Decision.DECISION_APPROVE, true, "CA", "18-24").toBuilder()
+                .setPaymentTimeMillis(GuardrailTopologyTest.T0.toEpochMilli()).setArm(0).setModelVersion("");
+        assertEquals(1, w.armOf(fallback.setRoutedArm(2).setRoutedModelVersion("challenger-v2").build()));
+        assertEquals(-1, w.armOf(fallback.setRoutedArm(1).setRoutedModelVersion("champion-v1").build()));
+        // Another challenger's traffic is not this rollout's; an event from before routed_arm existed is nobody's.
+        assertEquals(0, w.armOf(fallback.setRoutedArm(2).setRoutedModelVersion("challenger-v3").build()));
+        assertEquals(0, w.armOf(fallback.setRoutedArm(0).setRoutedModelVersion("").build()));
+        // A model decision without routed_arm (older scoring-service) still counts by its deciding arm.
+        assertEquals(1, w.armOf(fallback.setArm(2).setModelVersion("challenger-v2").build()));
+    }
+
     static DecisionProjection decision(Decision decision, boolean fallback, String country, String age) {
         DecisionProjection.Builder p = DecisionProjection.newBuilder().setDecisionId("d").setDecision(
                 decision.getNumber()).setFallback(fallback)

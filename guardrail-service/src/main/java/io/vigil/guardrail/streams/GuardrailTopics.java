@@ -1,0 +1,112 @@
+package io.vigil.guardrail.streams;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.jboss.logging.Logger;
+
+/**
+ * Makes sure the topology's topics exist before Kafka Streams starts, so a fresh local stack (a broker with nothing on
+ * it) runs: creates the missing ones with the configured partitions and replication, the rollout watches compacted,
+ * the pass-through topics with a retention. Idempotent: existing topics are left as they are (a topic created by a
+ * racing instance counts as existing). A transaction's decision and outcomes must meet in one task, so topics whose
+ * partition counts differ from the decisions' are reported.
+ */
+public final class GuardrailTopics {
+
+    private static final Logger LOG = Logger.getLogger(GuardrailTopics.class);
+
+    /** What to create, per topic: its extra configs. */
+    public record Plan(Map<String, Map<String, String>> topics, int partitions, short replicationFactor) {
+    }
+
+    private GuardrailTopics() {
+    }
+
+    public static Plan plan(GuardrailTopicsConfig t, GuardrailStreamsConfig s) {
+        Map<String, String> passThrough = Map.of(TopicConfig.RETENTION_MS_CONFIG,
+                Long.toString(s.internalRetention().toMillis()));
+        return new Plan(Map.of(
+                t.decisions(), Map.of(),
+                t.outcomes(), Map.of(),
+                t.verdicts(), Map.of(),
+                t.rolloutWatches(), Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT),
+                t.joinedOutcomes(), passThrough,
+                t.unmatchedOutcomes(), passThrough,
+                t.rolloutDeltas(), passThrough), s.partitions(), s.replicationFactor());
+    }
+
+    /** The topic's partition count; empty when it does not exist or the broker cannot be asked. */
+    public static OptionalInt partitionsOf(String bootstrapServers, String topic, Duration timeout) {
+        try (Admin admin = Admin.create(adminConfig(bootstrapServers, timeout))) {
+            return OptionalInt.of(admin.describeTopics(List.of(topic)).allTopicNames()
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(topic).partitions().size());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return OptionalInt.empty();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warnf("cannot read the partition count of %s: %s", topic, e.toString());
+            return OptionalInt.empty();
+        }
+    }
+
+    private static Map<String, Object> adminConfig(String bootstrapServers, Duration timeout) {
+        return Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis(),
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+    }
+
+    /**
+     * Creates what is missing and returns the names it created.
+     *
+     * @param copartitioned topics that must have as many partitions as the first one (decisions, outcomes, joined)
+     */
+    public static List<String> ensure(String bootstrapServers, Plan plan, List<String> copartitioned,
+            Duration timeout) throws InterruptedException, ExecutionException, TimeoutException {
+        try (Admin admin = Admin.create(adminConfig(bootstrapServers, timeout))) {
+            Set<String> existing = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            List<NewTopic> missing = new ArrayList<>();
+            plan.topics().forEach((name, configs) -> {
+                if (!existing.contains(name)) {
+                    missing.add(new NewTopic(name, plan.partitions(), plan.replicationFactor()).configs(configs));
+                }
+            });
+            List<String> created = new ArrayList<>();
+            for (var e : admin.createTopics(missing).values().entrySet()) {
+                try {
+                    e.getValue().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                    created.add(e.getKey());
+                } catch (ExecutionException ex) {
+                    if (!(ex.getCause() instanceof TopicExistsException)) {
+                        throw ex;
+                    }
+                }
+            }
+            Map<String, TopicDescription> described = admin.describeTopics(copartitioned).allTopicNames()
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            int expected = described.get(copartitioned.get(0)).partitions().size();
+            for (String name : copartitioned) {
+                int n = described.get(name).partitions().size();
+                if (n != expected) {
+                    LOG.errorf("topic %s has %d partitions, %s has %d: a transaction's decision and outcomes may "
+                            + "land in different tasks and never join; give them the same count", name, n,
+                            copartitioned.get(0), expected);
+                }
+            }
+            return created;
+        }
+    }
+}
