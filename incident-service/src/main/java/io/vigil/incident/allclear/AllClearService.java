@@ -80,20 +80,34 @@ public class AllClearService {
         if (i.criteriaMetric == null) {
             return Uni.createFrom().voidItem();
         }
+        return check(i).flatMap(r -> decide(i, r));
+    }
+
+    /**
+     * The criteria judged against what is stored now (fills in the threshold and the pre-incident volume once they can
+     * be known); null when the incident has no metric to judge by.
+     */
+    public Uni<AllClearCheck.Result> check(Incident i) {
+        if (i.criteriaMetric == null) {
+            return Uni.createFrom().nullItem();
+        }
         return CohortWindow.<CohortWindow>list("metric = ?1 and cohort = ?2", Sort.by("windowStart"), i.criteriaMetric,
                 i.criteriaCohort)
                 .flatMap(windows -> CohortWindow.<CohortWindow>list("metric = ?1 and cohort = ?2 and windowEnd > ?3",
                         config.allClear().queueMetric(), "", i.openedAt)
                         .flatMap(queue -> CohortAlarm.<CohortAlarm>list("active = true and metric = ?1", i.criteriaMetric)
-                                .flatMap(alarms -> decide(i, windows, queue, alarms))));
+                                .map(alarms -> judge(i, windows, queue, alarms))));
     }
 
-    private Uni<Void> decide(Incident i, List<CohortWindow> windows, List<CohortWindow> queue, List<CohortAlarm> alarms) {
+    private AllClearCheck.Result judge(Incident i, List<CohortWindow> windows, List<CohortWindow> queue,
+            List<CohortAlarm> alarms) {
         if (i.criteriaThreshold == null) {
             // derive from the cohort's baseline as guardrail-service reports it, once known
             double baseline = windows.stream().filter(w -> w.baselineRate > 0).mapToDouble(w -> w.baselineRate)
                     .findFirst().orElse(0);
-            i.criteriaThreshold = baseline > 0 ? engine.threshold(baseline) : config.allClear().defaultThreshold();
+            if (baseline > 0) {
+                i.criteriaThreshold = engine.threshold(baseline);
+            }
         }
         List<CohortWindow> before = windows.stream().filter(w -> !w.windowEnd.isAfter(i.openedAt)).toList();
         if (i.baselineVolume == null && !before.isEmpty()) {
@@ -101,10 +115,13 @@ public class AllClearService {
                     before.size());
             i.baselineVolume = recent.stream().mapToLong(w -> w.decisions).average().orElse(0);
         }
-        AllClearCriteria c = criteriaOf(i);
-        AllClearCheck.Result r = AllClearCheck.evaluate(c, i.openedAt, windows.stream().map(AllClearService::window).toList(),
+        return AllClearCheck.evaluate(criteriaOf(i), i.openedAt,
+                windows.stream().map(AllClearService::window).toList(),
                 queue.stream().map(AllClearService::window).toList(), alarms.stream().map(a -> a.cohort).toList(),
                 i.baselineVolume);
+    }
+
+    private Uni<Void> decide(Incident i, AllClearCheck.Result r) {
         if (r.met() && i.resolutionProposedAt == null) {
             i.resolutionProposedAt = r.lastWindowEnd();
             i.resolutionEvidence = r.summary();

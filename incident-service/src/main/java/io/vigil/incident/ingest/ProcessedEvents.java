@@ -14,16 +14,31 @@ import io.vigil.eventing.CloudEventHeaders;
 @ApplicationScoped
 public class ProcessedEvents {
 
+    private final java.time.Clock clock;
+
+    ProcessedEvents(java.time.Clock clock) {
+        this.clock = clock;
+    }
+
     /** Arbitrary, fixed: the advisory lock every ingest transaction of this service takes. */
     static final long INGEST_LOCK = 0x76696769_6c696e63L;
 
-    /** True when the event had not been applied before (and now counts as applied once the transaction commits). */
+    /**
+     * True when the event had not been applied before (and now counts as applied once the transaction commits). Read
+     * then insert is safe here because every ingest transaction holds {@link #lock()} first.
+     */
     public Uni<Boolean> claim(CloudEventHeaders event) {
-        return Panache.getSession().flatMap(s -> s.createNativeQuery(
-                "INSERT INTO processed_event (event_id, event_type, source) VALUES (?1, ?2, ?3) ON CONFLICT (event_id) DO NOTHING")
-                .setParameter(1, event.id()).setParameter(2, event.type()).setParameter(3, event.source())
-                .executeUpdate())
-                .map(rows -> rows == 1);
+        return ProcessedEvent.<ProcessedEvent>findById(event.id()).flatMap(seen -> {
+            if (seen != null) {
+                return Uni.createFrom().item(false);
+            }
+            ProcessedEvent p = new ProcessedEvent();
+            p.eventId = event.id();
+            p.eventType = event.type();
+            p.source = event.source();
+            p.receivedAt = clock.instant();
+            return p.persist().replaceWith(true);
+        });
     }
 
     /** Serialises ingest transactions (held until commit). */

@@ -73,7 +73,11 @@ public class IncidentResource {
 
     public record AllClearView(Views.IncidentView incident, String metric, String cohort, double threshold, int windows,
             int windowMinutes, double volumeTolerance, double queueShare, Double baselineVolume, Instant proposedAt,
-            String evidence) {
+            String evidence, CheckView check) {
+    }
+
+    /** The criteria judged against the windows stored now: met or not, and why. */
+    public record CheckView(boolean met, List<String> evidence, List<String> failures, Instant lastWindowEnd) {
     }
 
     private final IncidentEngine engine;
@@ -303,7 +307,7 @@ public class IncidentResource {
     @RolesAllowed(Roles.VIEWER)
     @WithSession
     public Uni<AllClearView> allClear(@PathParam("id") String id) {
-        return engine.get(Requests.id(id, "id")).map(this::allClearView);
+        return engine.get(Requests.id(id, "id")).flatMap(this::allClearView);
     }
 
     @PUT
@@ -336,7 +340,7 @@ public class IncidentResource {
                     java.util.Locale.ROOT, "threshold %.4f, %d windows of %d min, volume +-%.2f, queue < %.2f",
                     threshold, windows, minutes, tolerance, queue), clock.instant()).persist()
                     .flatMap(x -> allClear.evaluate(i)).replaceWith(i);
-        }).map(this::allClearView);
+        }).flatMap(this::allClearView);
     }
 
     @POST
@@ -358,15 +362,17 @@ public class IncidentResource {
         }).map(Views.IncidentView::of);
     }
 
-    private AllClearView allClearView(Incident i) {
+    private Uni<AllClearView> allClearView(Incident i) {
         if (i.criteriaMetric == null) {
-            return new AllClearView(Views.IncidentView.of(i), null, null, 0, 0, 0, 0, 0, null, i.resolutionProposedAt,
-                    i.resolutionEvidence);
+            return Uni.createFrom().item(new AllClearView(Views.IncidentView.of(i), null, null, 0, 0, 0, 0, 0, null,
+                    i.resolutionProposedAt, i.resolutionEvidence, null));
         }
-        var c = allClear.criteriaOf(i);
-        return new AllClearView(Views.IncidentView.of(i), c.metric(), c.cohort(), c.threshold(), c.windows(),
-                c.windowMinutes(), c.volumeTolerance(), c.queueShare(), i.baselineVolume, i.resolutionProposedAt,
-                i.resolutionEvidence);
+        return allClear.check(i).map(r -> {
+            var c = allClear.criteriaOf(i);
+            return new AllClearView(Views.IncidentView.of(i), c.metric(), c.cohort(), c.threshold(), c.windows(),
+                    c.windowMinutes(), c.volumeTolerance(), c.queueShare(), i.baselineVolume, i.resolutionProposedAt,
+                    i.resolutionEvidence, new CheckView(r.met(), r.evidence(), r.failures(), r.lastWindowEnd()));
+        });
     }
 
     private void requireCommander(String what) {
