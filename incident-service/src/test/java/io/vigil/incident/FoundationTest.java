@@ -19,7 +19,8 @@ class FoundationTest extends ServiceFoundationTests {
 
     @Override
     protected List<String> expectedTables() {
-        return List.of("processed_event");
+        return List.of("processed_event", "incident", "timeline_entry", "incident_audit", "role_assignment", "decision",
+                "mitigation_action", "action_item", "cohort_window", "cohort_alarm", "deploy_marker");
     }
 
     @Override

@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * admin ⊇ operator ⊇ viewer: the roles a granted role includes. Kept as data in one place so every service grants the
+ * admin ⊇ operator ⊇ viewer, commander ⊇ operator ⊇ viewer: the roles a granted role includes. Kept as data in one place so every service grants the
  * same thing for the same token; {@code producer} includes nothing else, and a role this suite does not know grants
  * only itself.
  */
@@ -14,6 +14,7 @@ public final class RoleHierarchy {
 
     private static final Map<String, List<String>> INCLUDES = Map.of(
             Roles.ADMIN, List.of(Roles.OPERATOR, Roles.VIEWER),
+            Roles.COMMANDER, List.of(Roles.OPERATOR, Roles.VIEWER),
             Roles.OPERATOR, List.of(Roles.VIEWER),
             Roles.VIEWER, List.of(),
             Roles.PRODUCER, List.of());

@@ -19,6 +19,17 @@ class RoleHierarchyTest {
     }
 
     @Test
+    void commanderIncludesOperatorAndViewerButNotAdmin() {
+        assertEquals(Set.of("commander", "operator", "viewer"), RoleHierarchy.effective(Set.of("commander")));
+    }
+
+    @Test
+    void neitherAdminNorOperatorIncludesCommander() {
+        assertEquals(false, RoleHierarchy.effective(Set.of("admin")).contains("commander"));
+        assertEquals(false, RoleHierarchy.effective(Set.of("operator")).contains("commander"));
+    }
+
+    @Test
     void viewerIsOnlyViewer() {
         assertEquals(Set.of("viewer"), RoleHierarchy.effective(Set.of("viewer")));
     }

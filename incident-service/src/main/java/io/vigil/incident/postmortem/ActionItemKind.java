@@ -1,0 +1,8 @@
+package io.vigil.incident.postmortem;
+
+/** What a postmortem action item improves. */
+public enum ActionItemKind {
+    DETECT,
+    MITIGATE,
+    PREVENT
+}
