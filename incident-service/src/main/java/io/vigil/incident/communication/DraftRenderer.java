@@ -50,49 +50,56 @@ public class DraftRenderer {
     public Uni<Draft> draft(UUID incidentId, Audience audience, Instant now) {
         return incidents.find(incidentId).chain(found -> {
             IncidentFacts incident = found.orElseThrow(() -> CommsProblem.notFound("id", "no incident " + incidentId));
-            Instant nextDue = clocks.planner().plan(incident, audience, now).map(p -> p.dueAt()).orElse(null);
-            if (audience.external()) {
-                return publicUpdates(incidentId).map(list -> {
-                    PublicIncidentView view = PublicIncidentView.of(incident, list);
-                    String text = external.data("view", view).data("nextUpdate", time(nextDue)).data("started",
-                            time(view.startedAt())).render();
-                    return new Draft(audience.key(), true, text.strip(), null, null, null, null, nextDue);
-                });
-            }
-            return Uni.combine().all().unis(updates.last(incidentId, audience), incidents.actions(incidentId),
-                    updates.nextDecision(incidentId)).asTuple().map(t -> {
-                        ImpactFigures figures = ImpactFigures.of(incident);
-                        Provenance provenance = new Provenance(IMPACT_QUERY, incident.openedAt(),
-                                incident.lastEventAt(), now);
-                        Optional<StakeholderUpdates.LastUpdate> last = t.getItem1();
-                        String trend = last.filter(l -> l.figures() != null)
-                                .map(l -> figures.trendSince(l.figures()) + " since the update of "
-                                        + time(l.postedAt()) + " (excess harmed " + range(l.figures()) + " then)")
-                                .orElse("first update to this audience");
-                        List<String> actions = t.getItem2();
-                        Optional<Map.Entry<String, Instant>> decision = t.getItem3();
-                        String text = internal.data("incident", incident)
-                                .data("severity", incident.severity())
-                                .data("state", incident.state())
-                                .data("title", incident.title())
-                                .data("audience", audience.key())
-                                .data("impact", range(figures))
-                                .data("money", money(figures.moneyAtStake()))
-                                .data("share", percent(figures.checkoutShare()))
-                                .data("provenance", provenance)
-                                .data("window", time(provenance.windowStart()) + " to " + time(provenance.windowEnd()))
-                                .data("computed", time(now))
-                                .data("trend", trend)
-                                .data("actions", actions)
-                                .data("decision", decision.map(d -> d.getKey()
-                                        + (Instant.EPOCH.equals(d.getValue()) ? "" : " at " + time(d.getValue())))
-                                        .orElse("none recorded"))
-                                .data("nextUpdate", time(nextDue))
-                                .render();
-                        return new Draft(audience.key(), false, text.strip(), figures, provenance, trend,
-                                last.map(StakeholderUpdates.LastUpdate::postedAt).orElse(null), nextDue);
-                    });
+            return updates.last(incidentId, audience).chain(last -> render(incident, audience, last, now));
         });
+    }
+
+    private Uni<Draft> render(IncidentFacts incident, Audience audience, Optional<StakeholderUpdates.LastUpdate> last,
+            Instant now) {
+        UUID incidentId = incident.id();
+        // Due one cadence after this audience's last update (or the opening): what the clock says, not now + cadence.
+        Instant nextDue = clocks.planner().plan(incident, audience, last.map(StakeholderUpdates.LastUpdate::postedAt)
+                .orElse(null)).map(p -> p.dueAt()).orElse(null);
+        if (audience.external()) {
+            return publicUpdates(incidentId).map(list -> {
+                PublicIncidentView view = PublicIncidentView.of(incident, list);
+                String text = external.data("view", view).data("nextUpdate", time(nextDue)).data("started",
+                        time(view.startedAt())).render();
+                return new Draft(audience.key(), true, text.strip(), null, null, null, null, nextDue);
+            });
+        }
+        return Uni.combine().all().unis(incidents.actions(incidentId), updates.nextDecision(incidentId))
+                .asTuple().map(t -> {
+                    ImpactFigures figures = ImpactFigures.of(incident);
+                    Provenance provenance = new Provenance(IMPACT_QUERY, incident.openedAt(),
+                            incident.lastEventAt(), now);
+                    String trend = last.filter(l -> l.figures() != null)
+                            .map(l -> figures.trendSince(l.figures()) + " since the update of "
+                                    + time(l.postedAt()) + " (excess harmed " + range(l.figures()) + " then)")
+                            .orElse("first update to this audience");
+                    List<String> actions = t.getItem1();
+                    Optional<Map.Entry<String, Instant>> decision = t.getItem2();
+                    String text = internal.data("incident", incident)
+                            .data("severity", incident.severity())
+                            .data("state", incident.state())
+                            .data("title", incident.title())
+                            .data("audience", audience.key())
+                            .data("impact", range(figures))
+                            .data("money", money(figures.moneyAtStake()))
+                            .data("share", percent(figures.checkoutShare()))
+                            .data("provenance", provenance)
+                            .data("window", time(provenance.windowStart()) + " to " + time(provenance.windowEnd()))
+                            .data("computed", time(now))
+                            .data("trend", trend)
+                            .data("actions", actions)
+                            .data("decision", decision.map(d -> d.getKey()
+                                    + (Instant.EPOCH.equals(d.getValue()) ? "" : " at " + time(d.getValue())))
+                                    .orElse("none recorded"))
+                            .data("nextUpdate", time(nextDue))
+                            .render();
+                    return new Draft(audience.key(), false, text.strip(), figures, provenance, trend,
+                            last.map(StakeholderUpdates.LastUpdate::postedAt).orElse(null), nextDue);
+                });
     }
 
     /** Updates posted for the public status page (stored scrubbed; scrubbed again in case the rules grew since). */
