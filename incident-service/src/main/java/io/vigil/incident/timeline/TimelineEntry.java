@@ -63,6 +63,9 @@ public class TimelineEntry extends PanacheEntityBase {
     @Column(name = "checkout_share")
     public Double checkoutShare;
 
+    @Column(name = "sla_breached")
+    public Boolean slaBreached;
+
     /** Token subject for notes and commands; the emitting service for entries from events. */
     public String author;
 

@@ -1,0 +1,70 @@
+package io.vigil.incident.ingest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.junit.jupiter.api.Test;
+
+import io.vigil.contracts.events.v1.GuardrailEvidence;
+import io.vigil.contracts.events.v1.Judgement;
+import io.vigil.contracts.events.v1.VerdictIssued;
+import io.vigil.contracts.events.v1.VerdictKind;
+import io.vigil.eventing.ProtoTime;
+import io.vigil.incident.incident.Alarm;
+import io.vigil.incident.severity.Impact;
+
+class EventDecodingTest {
+
+    static GuardrailEvidence evidence(String metric, Judgement j, double lo, double hi, long exposure) {
+        return GuardrailEvidence.newBuilder().setGuardrail(metric.toLowerCase()).setMetric(metric)
+                .setCohort("country=CA & age=18-24").setJudgement(j).setHarmLower(lo).setHarmUpper(hi)
+                .setTreatmentExposure(exposure).build();
+    }
+
+    @Test
+    void excessHarmedIsHarmBoundsTimesExposureOverTheHarmfulGuardrails() {
+        VerdictIssued v = VerdictIssued.newBuilder().setKind(VerdictKind.VERDICT_KIND_MONITOR_ALARM)
+                .setMonitorId("m").setTreatmentShare(0.015)
+                .setEvaluatedAt(ProtoTime.of(java.time.Instant.parse("2026-11-27T09:00:00Z")))
+                .addEvidence(evidence("INCORRECT_APPROVAL_RATE", Judgement.JUDGEMENT_HARMFUL, 0.010, 0.012, 120_000))
+                .addEvidence(evidence("CONVERSION", Judgement.JUDGEMENT_INCONCLUSIVE, 0.5, 0.9, 120_000))
+                .build();
+        Impact i = EventDecoding.impact(v, 85);
+        // 0.010 x 120000 = 1200, 0.012 x 120000 = 1440, 1200 x 85 = 102000; the inconclusive guardrail is not counted
+        assertEquals(1200, i.excessHarmedLow(), 1e-6);
+        assertEquals(1440, i.excessHarmedHigh(), 1e-6);
+        assertEquals(102_000, i.moneyAtStake(), 1e-6);
+        assertEquals(0.015, i.checkoutShare(), 1e-12);
+    }
+
+    @Test
+    void unboundedAndNegativeHarmBoundsAreClamped() {
+        VerdictIssued v = VerdictIssued.newBuilder().setKind(VerdictKind.VERDICT_KIND_ROLLBACK).setRolloutId("r")
+                .setEvaluatedAt(ProtoTime.of(java.time.Instant.parse("2026-11-27T09:00:00Z")))
+                .addEvidence(evidence("CONVERSION", Judgement.JUDGEMENT_HARMFUL, -0.01, Double.POSITIVE_INFINITY, 300))
+                .addEvidence(evidence("REVIEW_SLA", Judgement.JUDGEMENT_HARMFUL, 0.2, 0.3, 300))
+                .build();
+        Impact i = EventDecoding.impact(v, 85);
+        assertEquals(0, i.excessHarmedLow(), 0);
+        assertEquals(300, i.excessHarmedHigh(), 0); // up to every exposed transaction
+        assertEquals(true, i.slaBreached());
+    }
+
+    @Test
+    void aRollbackGroupsByRolloutAndCarriesTheHarmedMetricAndCohort() {
+        VerdictIssued v = VerdictIssued.newBuilder().setKind(VerdictKind.VERDICT_KIND_ROLLBACK).setRolloutId("r-7")
+                .setEvaluatedAt(ProtoTime.of(java.time.Instant.parse("2026-11-27T03:00:00Z")))
+                .addEvidence(evidence("INCORRECT_APPROVAL_RATE", Judgement.JUDGEMENT_HARMFUL, 0.005, 0.02, 2000)).build();
+        Alarm a = EventDecoding.alarm("e1", v, 85);
+        assertEquals("rollout:r-7", a.groupingKey());
+        assertEquals("INCORRECT_APPROVAL_RATE", a.metric());
+        assertEquals("country=CA & age=18-24", a.cohort());
+        assertEquals("alarm:rollout:r-7", a.foldKey());
+    }
+
+    @Test
+    void aVerdictWithoutItsEventTimeIsRefused() {
+        VerdictIssued v = VerdictIssued.newBuilder().setKind(VerdictKind.VERDICT_KIND_ROLLBACK).setRolloutId("r").build();
+        assertThrows(IllegalArgumentException.class, () -> EventDecoding.alarm("e", v, 85));
+    }
+}
