@@ -39,6 +39,7 @@ import io.vigil.eventing.CloudEventHeaders;
 import io.vigil.eventing.ProtoTime;
 import io.vigil.incident.delivery.WebhookDispatcher;
 import io.vigil.testing.quarkus.VigilInfrastructure;
+import io.vigil.testing.security.CapturedLog;
 import io.vigil.testing.security.TestTokens;
 
 /**
@@ -224,6 +225,7 @@ class CommunicationsTest {
                 .when().post("/incidents/" + id + "/updates").then().statusCode(201);
 
         // Test profile: 3 attempts, 10 s then 20 s apart.
+        CapturedLog log = CapturedLog.start();
         dispatcher.dispatch().await().indefinitely(); // attempt 1: 503 and 500
         clock.advance(Duration.ofSeconds(9));
         dispatcher.dispatch().await().indefinitely(); // not due yet
@@ -234,6 +236,12 @@ class CommunicationsTest {
         dispatcher.dispatch().await().indefinitely(); // attempt 3: flaky accepts, down is dead-lettered
         clock.advance(Duration.ofMinutes(10));
         dispatcher.dispatch().await().indefinitely(); // nothing more
+        log.close();
+        List<String> lines = log.lines();
+        assertTrue(lines.stream().anyMatch(l -> l.contains("dead-lettered")),
+                "dead letter logged (so the capture works)");
+        assertTrue(lines.stream().noneMatch(l -> l.contains(FINANCE_SECRET) || l.contains(DOWN_SECRET)
+                || l.contains("v1=")), "a secret or a signature in the log");
         assertEquals(3, mineOn("/finance", id).size());
         assertEquals(3, mineOn("/down", id).size());
         for (WebhookReceiver.Received r : mineOn("/finance", id)) {
@@ -242,13 +250,13 @@ class CommunicationsTest {
         assertEquals(1, mineOn("/finance", id).stream().map(WebhookReceiver.Received::deliveryId).distinct().count(),
                 "one delivery id across its attempts, for receivers to de-duplicate");
 
-        JsonPath log = given().header("Authorization", TestTokens.bearer("operator", "olga"))
+        JsonPath deliveries = given().header("Authorization", TestTokens.bearer("operator", "olga"))
                 .when().get("/webhooks/deliveries?limit=1000").then().statusCode(200).extract().jsonPath();
-        Map<String, Object> flaky = delivery(log, "finance-flaky", id);
+        Map<String, Object> flaky = delivery(deliveries, "finance-flaky", id);
         assertEquals("DELIVERED", flaky.get("status"));
         assertEquals(3, flaky.get("attempts"));
         assertEquals(200, flaky.get("last_status_code"));
-        Map<String, Object> down = delivery(log, "finance-down", id);
+        Map<String, Object> down = delivery(deliveries, "finance-down", id);
         assertEquals("DEAD", down.get("status"));
         assertEquals(3, down.get("attempts"));
         assertEquals(500, down.get("last_status_code"));

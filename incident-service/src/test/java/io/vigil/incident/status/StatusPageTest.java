@@ -135,8 +135,12 @@ class StatusPageTest {
         }
 
         JsonPath page = new JsonPath(json);
-        String reference = page.getString("incidents.find { it.components.contains('Payments (CA)') }.reference");
-        assertTrue(reference.matches("INC-[0-9A-F]{8}"), reference);
+        // The public reference: the first 4 bytes of SHA-256("vigil-public-incident:" + id), computed here apart.
+        byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                .digest(("vigil-public-incident:" + id).getBytes(StandardCharsets.UTF_8));
+        String reference = String.format("INC-%02X%02X%02X%02X", digest[0], digest[1], digest[2], digest[3]);
+        assertEquals(List.of("Payments (CA)"),
+                page.getList("incidents.find { it.reference == '" + reference + "' }.components"));
         assertEquals("Investigating degraded service affecting Payments (CA)",
                 page.getString("incidents.find { it.reference == '" + reference + "' }.headline"));
         assertEquals("PARTIAL_OUTAGE", page.getString("incidents.find { it.reference == '" + reference + "' }.status"));
