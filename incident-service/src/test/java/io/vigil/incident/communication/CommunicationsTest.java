@@ -165,6 +165,20 @@ class CommunicationsTest {
         assertEquals(t0.plus(Duration.ofMinutes(32)), ProtoTime.toInstant(second.getLastUpdateAt()));
     }
 
+    /** Two replicas ticking at the same moment: each missed due time is claimed by exactly one of them. */
+    @Test
+    void shouldRaiseEachReminderOnceWhenReplicasTickTogether() {
+        Instant t0 = Instant.parse("2031-05-10T09:00:00Z");
+        UUID id = TestIncidents.open("Concurrent ticks", "SEV1", t0, "checkout-risk-scoring", 1, 2, 3, 0.0);
+        clock.set(t0.plus(Duration.ofMinutes(31)));
+        var both = io.smallrye.mutiny.Uni.combine().all().unis(reminders.tick(), reminders.tick()).asTuple()
+                .await().indefinitely();
+        List<Audience> claimed = new ArrayList<>(mine(both.getItem1(), id));
+        claimed.addAll(mine(both.getItem2(), id));
+        assertEquals(List.of(Audience.EXECUTIVES, Audience.PARTNER_TEAMS, Audience.SUPPORT,
+                Audience.PUBLIC_STATUS_PAGE), claimed.stream().sorted().toList(), "each once, across both");
+    }
+
     @Test
     void shouldReplanTheClockWhenSeverityRises() {
         Instant t0 = Instant.parse("2031-02-10T09:00:00Z");
