@@ -10,6 +10,10 @@ final class Await {
     }
 
     static <T> T until(String what, Supplier<T> probe) {
+        return until(what, probe, 100);
+    }
+
+    static <T> T until(String what, Supplier<T> probe, long pollMillis) {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         RuntimeException last = null;
         while (System.nanoTime() < deadline) {
@@ -22,7 +26,7 @@ final class Await {
                 last = e instanceof RuntimeException r ? r : new RuntimeException(e);
             }
             try {
-                Thread.sleep(100);
+                Thread.sleep(pollMillis);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);

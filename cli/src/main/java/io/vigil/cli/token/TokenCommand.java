@@ -19,7 +19,7 @@ public final class TokenCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--role", required = true, description = "viewer, operator, admin or producer")
+    @Option(names = "--role", required = true, description = "viewer, operator, admin, producer or commander")
     String role;
 
     @Option(names = "--sub", required = true, description = "who the token is for; audits name it")

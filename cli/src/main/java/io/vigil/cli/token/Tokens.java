@@ -15,7 +15,7 @@ import io.smallrye.jwt.build.Jwt;
 public final class Tokens {
 
     /** The roles the services know (service-support's Roles); a token for anything else would be useless. */
-    public static final List<String> ROLES = List.of("viewer", "operator", "admin", "producer");
+    public static final List<String> ROLES = List.of("viewer", "operator", "admin", "producer", "commander");
     public static final Duration MAX_TTL = Duration.ofDays(30);
     private static final Pattern TTL = Pattern.compile("(\\d{1,6})([smhd])");
 

@@ -96,13 +96,8 @@ class EventConsumers {
         } catch (InvalidCloudEventException | InvalidProtocolBufferException | IllegalArgumentException e) {
             return skip(record, e);
         }
-        Uni<Boolean> work;
-        try {
-            work = Uni.createFrom().deferred(() -> apply.apply(headers, event));
-            // decoding errors inside apply (missing times, empty ids) surface synchronously on subscription
-        } catch (IllegalArgumentException e) {
-            return skip(record, e);
-        }
+        // decoding errors found while applying (a missing event time, an empty rollout id) arrive as failures
+        Uni<Boolean> work = Uni.createFrom().deferred(() -> apply.apply(headers, event));
         return work
                 .onFailure(IllegalArgumentException.class).recoverWithUni(e -> skip(record, e).replaceWith(false))
                 .onFailure().retry().withBackOff(Duration.ofMillis(50), Duration.ofSeconds(2)).atMost(8)

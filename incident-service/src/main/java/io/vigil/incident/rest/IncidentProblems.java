@@ -66,6 +66,18 @@ class IncidentProblems {
                 + (why == null ? "" : why.substring(0, Math.min(why.length(), 200))));
     }
 
+    /**
+     * The JSON reader wraps a body that does not parse at all in a 400 WebApplicationException without a body: give it
+     * the problem body; any other WebApplicationException keeps its own response.
+     */
+    @ServerExceptionMapper
+    Response web(jakarta.ws.rs.WebApplicationException e) {
+        if (e.getCause() instanceof JsonProcessingException j) {
+            return unreadable(j);
+        }
+        return e.getResponse();
+    }
+
     @ServerExceptionMapper
     Response database(io.vertx.pgclient.PgException e) {
         LOG.warnf("database error answering a request: %s (SQLSTATE %s)", e.getErrorMessage(), e.getSqlState());

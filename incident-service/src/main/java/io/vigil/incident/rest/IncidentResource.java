@@ -30,6 +30,9 @@ import io.vigil.incident.incident.IncidentEngine;
 import io.vigil.incident.incident.IncidentProblem;
 import io.vigil.incident.incident.IncidentState;
 import io.vigil.incident.incident.Severity;
+import io.vigil.incident.postmortem.ActionItemKind;
+import io.vigil.incident.postmortem.ActionItems;
+import io.vigil.incident.postmortem.PostmortemDraft;
 import io.vigil.incident.team.IncidentRole;
 import io.vigil.incident.team.TeamLog;
 import io.vigil.incident.timeline.Timeline;
@@ -67,6 +70,9 @@ public class IncidentResource {
     public record MitigationRequest(String description, String rolloutId, String owner) {
     }
 
+    public record ActionItemRequest(String kind, String description, String owner, String dueDate, String verification) {
+    }
+
     public record CriteriaRequest(Double threshold, Integer windows, Integer windowMinutes, Double volumeTolerance,
             Double queueShare) {
     }
@@ -87,9 +93,11 @@ public class IncidentResource {
     private final AuditActor actor;
     private final SecurityIdentity identity;
     private final Clock clock;
+    private final ActionItems items;
 
     IncidentResource(IncidentEngine engine, Timeline timeline, TeamLog team, AllClearService allClear, AuditActor actor,
-            SecurityIdentity identity, Clock clock) {
+            SecurityIdentity identity, Clock clock, ActionItems items) {
+        this.items = items;
         this.engine = engine;
         this.timeline = timeline;
         this.team = team;
@@ -360,6 +368,53 @@ public class IncidentResource {
             return engine.transition(uuid, IncidentState.RESOLVED, "all-clear confirmed: " + i.resolutionEvidence
                     + (note.isEmpty() ? "" : "; " + note), who);
         }).map(Views.IncidentView::of);
+    }
+
+    @GET
+    @Path("/{id}/postmortem")
+    @Produces("text/markdown")
+    @RolesAllowed(Roles.VIEWER)
+    @WithSession
+    public Uni<String> postmortem(@PathParam("id") String id) {
+        UUID uuid = Requests.id(id, "id");
+        return engine.get(uuid).flatMap(i -> timeline.of(uuid)
+                .flatMap(tl -> team.decisions(uuid)
+                        .flatMap(ds -> team.mitigations(uuid)
+                                .flatMap(ms -> team.roles(uuid)
+                                        .flatMap(rs -> items.of(uuid)
+                                                .map(as -> PostmortemDraft.render(i, tl, ds, ms, rs, as, items.today())))))));
+    }
+
+    @GET
+    @Path("/{id}/action-items")
+    @Produces(MediaType.APPLICATION_JSON)
+    @RolesAllowed(Roles.VIEWER)
+    @WithSession
+    public Uni<List<Views.ActionItemView>> actionItems(@PathParam("id") String id) {
+        UUID uuid = Requests.id(id, "id");
+        return engine.get(uuid).flatMap(i -> items.of(uuid))
+                .map(l -> l.stream().map(a -> Views.ActionItemView.of(a, items.today())).toList());
+    }
+
+    @POST
+    @Path("/{id}/action-items")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    @RolesAllowed(Roles.OPERATOR)
+    @WithTransaction
+    public Uni<Response> addActionItem(@PathParam("id") String id, ActionItemRequest r) {
+        UUID uuid = Requests.id(id, "id");
+        if (r == null) {
+            throw new InvalidField("body", "is required");
+        }
+        ActionItemKind kind = Requests.enumValue(ActionItemKind.class, r.kind(), "kind");
+        String description = Requests.text(r.description(), "description", Requests.MAX_TEXT);
+        String owner = Requests.subject(r.owner(), "owner");
+        var due = Requests.date(r.dueDate(), "due_date");
+        String verification = Requests.text(r.verification(), "verification", Requests.MAX_TEXT);
+        String who = actor.subject();
+        return engine.get(uuid).flatMap(i -> items.add(i, kind, description, owner, due, verification, who))
+                .map(a -> Response.status(201).entity(Views.ActionItemView.of(a, items.today())).build());
     }
 
     private Uni<AllClearView> allClearView(Incident i) {

@@ -45,7 +45,7 @@ class AuthProblems {
     Response forbidden(ForbiddenException e) {
         return problem(403, "Forbidden", "the token's role does not allow this call (roles: viewer reads; operator "
                 + "changes policies, models, rollouts and the quarantine; admin changes contracts; producer pushes "
-                + "features)").build();
+                + "features; commander overrides incident severity and resolves incidents)").build();
     }
 
     private static Response unauthorized(String challenge, String detail) {
