@@ -1,0 +1,10 @@
+package io.vigil.incident.delivery;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/** A webhook receiver as operators see it: never its secret. */
+public record WebhookSubscriber(UUID id, String name, String url, List<String> audiences, boolean receivesReminders,
+        boolean active, String createdBy, Instant createdAt) {
+}
