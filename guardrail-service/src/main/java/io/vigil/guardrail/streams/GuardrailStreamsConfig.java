@@ -61,4 +61,12 @@ public interface GuardrailStreamsConfig {
     /** Whether the topic step at start creates missing topics; off where topics are managed outside the service. */
     @WithDefault("true")
     boolean createTopics();
+
+    /** Stream threads replaced after fatal errors within {@link #replacementWindow()} before the client shuts down. */
+    @WithDefault("5")
+    int maxReplacements();
+
+    /** The window {@link #maxReplacements()} counts in (wall time). */
+    @WithDefault("PT10M")
+    Duration replacementWindow();
 }
