@@ -26,7 +26,8 @@ class ScenarioLoaderTest {
     void shouldLoadEveryShippedScenario() throws Exception {
         try (Stream<Path> files = Files.list(DIR)) {
             List<Path> all = files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList();
-            assertEquals(List.of("baseline.yaml", "cohort-spike.yaml", "funnel-drop.yaml", "launch-failure.yaml"),
+            assertEquals(List.of("baseline.yaml", "cohort-spike.yaml", "funnel-drop.yaml", "launch-failure-rollout.yaml",
+                    "launch-failure.yaml"),
                     all.stream().map(p -> p.getFileName().toString()).toList());
             for (Path f : all) {
                 Scenario s = ScenarioLoader.load(f.toString(), DIR);
