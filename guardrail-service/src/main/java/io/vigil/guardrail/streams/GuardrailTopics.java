@@ -12,8 +12,12 @@ import java.util.concurrent.TimeoutException;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.jboss.logging.Logger;
@@ -24,29 +28,87 @@ import org.jboss.logging.Logger;
  * the pass-through topics with a retention. Idempotent: existing topics are left as they are (a topic created by a
  * racing instance counts as existing). A transaction's decision and outcomes must meet in one task, so topics whose
  * partition counts differ from the decisions' are reported.
+ *
+ * <p>The topology stamps what it writes (its sinks, changelogs and repartition topics) with the event time it read,
+ * and a simulated day replays ahead of the wall clock; a broker refuses records stamped more than
+ * {@code message.timestamp.after.max.ms} (Kafka 4 default: one hour) in its future and the stream thread dies on the
+ * failed batch. So the topics the topology writes accept any future time: set when they are created here, raised on
+ * topics that already exist, and for Kafka Streams' own internal topics by the {@code topic.} prefix
+ * ({@link #STREAMS_TOPIC_OVERRIDES}, in application.properties for the service).
  */
 public final class GuardrailTopics {
 
     private static final Logger LOG = Logger.getLogger(GuardrailTopics.class);
 
+    /** A topic the topology writes in event time: no bound on how far ahead of the broker's clock a record may be. */
+    public static final Map<String, String> EVENT_TIME_STAMPED = Map.of(
+            TopicConfig.MESSAGE_TIMESTAMP_AFTER_MAX_MS_CONFIG, Long.toString(Long.MAX_VALUE));
+
+    /** The same for the internal topics Kafka Streams creates itself (StreamsConfig.topicPrefix). */
+    public static final Map<String, String> STREAMS_TOPIC_OVERRIDES = Map.of(
+            "topic." + TopicConfig.MESSAGE_TIMESTAMP_AFTER_MAX_MS_CONFIG, Long.toString(Long.MAX_VALUE));
+
     /** What to create, per topic: its extra configs. */
-    public record Plan(Map<String, Map<String, String>> topics, int partitions, short replicationFactor) {
+    public record Plan(Map<String, Map<String, String>> topics, int partitions, short replicationFactor,
+            String applicationId) {
+
+        /** A plan that leaves Kafka Streams' internal topics alone. */
+        public Plan(Map<String, Map<String, String>> topics, int partitions, short replicationFactor) {
+            this(topics, partitions, replicationFactor, null);
+        }
     }
 
     private GuardrailTopics() {
     }
 
-    public static Plan plan(GuardrailTopicsConfig t, GuardrailStreamsConfig s) {
+    /** @param applicationId Kafka Streams' application id, whose existing internal topics are checked too */
+    public static Plan plan(GuardrailTopicsConfig t, GuardrailStreamsConfig s, String applicationId) {
         Map<String, String> passThrough = Map.of(TopicConfig.RETENTION_MS_CONFIG,
-                Long.toString(s.internalRetention().toMillis()));
+                Long.toString(s.internalRetention().toMillis()),
+                TopicConfig.MESSAGE_TIMESTAMP_AFTER_MAX_MS_CONFIG, Long.toString(Long.MAX_VALUE));
         return new Plan(Map.of(
                 t.decisions(), Map.of(),
                 t.outcomes(), Map.of(),
-                t.verdicts(), Map.of(),
+                t.verdicts(), EVENT_TIME_STAMPED,
                 t.rolloutWatches(), Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT),
                 t.joinedOutcomes(), passThrough,
                 t.unmatchedOutcomes(), passThrough,
-                t.rolloutDeltas(), passThrough), s.partitions(), s.replicationFactor());
+                t.rolloutDeltas(), passThrough), s.partitions(), s.replicationFactor(), applicationId);
+    }
+
+    /**
+     * Raises {@code message.timestamp.after.max.ms} to "any" on existing topics that have a lower bound (topics made
+     * before this setting existed, or auto-created by a consumer): without it a replay ahead of the clock stops the
+     * topology.
+     */
+    static void acceptFutureTimestamps(Admin admin, List<String> topics, Duration timeout)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        if (topics.isEmpty()) {
+            return;
+        }
+        List<ConfigResource> resources = topics.stream()
+                .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList();
+        Map<ConfigResource, Config> configs = admin.describeConfigs(resources).all()
+                .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        Map<ConfigResource, java.util.Collection<AlterConfigOp>> changes = new java.util.HashMap<>();
+        configs.forEach((resource, config) -> {
+            ConfigEntry entry = config.get(TopicConfig.MESSAGE_TIMESTAMP_AFTER_MAX_MS_CONFIG);
+            if (entry == null || entry.value() == null || Long.parseLong(entry.value()) < Long.MAX_VALUE) {
+                changes.put(resource, List.of(new AlterConfigOp(new ConfigEntry(
+                        TopicConfig.MESSAGE_TIMESTAMP_AFTER_MAX_MS_CONFIG, Long.toString(Long.MAX_VALUE)),
+                        AlterConfigOp.OpType.SET)));
+            }
+        });
+        if (!changes.isEmpty()) {
+            admin.incrementalAlterConfigs(changes).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            LOG.infof("topics %s now accept records stamped ahead of the broker's clock (event-time replays)",
+                    changes.keySet().stream().map(ConfigResource::name).sorted().toList());
+        }
+    }
+
+    private static boolean isStreamsInternal(String topic, String applicationId) {
+        return applicationId != null && topic.startsWith(applicationId + "-")
+                && (topic.endsWith("-changelog") || topic.endsWith("-repartition"));
     }
 
     /** The topic's partition count; empty when it does not exist or the broker cannot be asked. */
@@ -95,6 +157,14 @@ public final class GuardrailTopics {
                     }
                 }
             }
+            List<String> eventTimeStamped = new ArrayList<>();
+            plan.topics().forEach((name, configs) -> {
+                if (existing.contains(name) && configs.containsKey(TopicConfig.MESSAGE_TIMESTAMP_AFTER_MAX_MS_CONFIG)) {
+                    eventTimeStamped.add(name);
+                }
+            });
+            existing.stream().filter(name -> isStreamsInternal(name, plan.applicationId())).forEach(eventTimeStamped::add);
+            acceptFutureTimestamps(admin, eventTimeStamped, timeout);
             Map<String, TopicDescription> described = admin.describeTopics(copartitioned).allTopicNames()
                     .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             int expected = described.get(copartitioned.get(0)).partitions().size();

@@ -25,12 +25,15 @@ public class GuardrailTopicsStartup {
     private final GuardrailTopicsConfig topics;
     private final GuardrailStreamsConfig streams;
     private final String bootstrapServers;
+    private final String applicationId;
 
     GuardrailTopicsStartup(GuardrailTopicsConfig topics, GuardrailStreamsConfig streams,
-            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
+            @ConfigProperty(name = "quarkus.kafka-streams.application-id") String applicationId) {
         this.topics = topics;
         this.streams = streams;
         this.bootstrapServers = bootstrapServers;
+        this.applicationId = applicationId;
     }
 
     // Runs before the extension's own start observer (default priority), so the topics are there when it looks.
@@ -39,7 +42,7 @@ public class GuardrailTopicsStartup {
             return;
         }
         try {
-            List<String> created = GuardrailTopics.ensure(bootstrapServers, GuardrailTopics.plan(topics, streams),
+            List<String> created = GuardrailTopics.ensure(bootstrapServers, GuardrailTopics.plan(topics, streams, applicationId),
                     List.of(topics.decisions(), topics.outcomes(), topics.joinedOutcomes()), Duration.ofSeconds(15));
             if (!created.isEmpty()) {
                 LOG.infof("created topics %s (%d partitions, replication %d)", created, streams.partitions(),

@@ -62,11 +62,14 @@ import io.vigil.testing.kafka.KafkaBroker;
  * a watched rollout whose treatment converts far worse is rolled back, the verdict carrying CloudEvents headers whose
  * id is the verdict id; two instances with one application id count every decision once and issue each rollout
  * minute's verdict once; and a replay of the same topics by one instance under a new application id issues the very
- * same verdicts, byte for byte.
+ * same verdicts, byte for byte. The traffic's event time lies two days ahead of the wall clock, as in a simulated day
+ * replayed fast, and its records carry the producer's wall-clock timestamp with the event time in {@code ce_time}, as
+ * the suite's producers write them: the topology stamps what it writes in event time, which the broker accepts only
+ * on topics set up for it (the Kafka 4 default refuses records more than an hour ahead).
  */
 class GuardrailStreamsBrokerTest {
 
-    static final Instant T0 = Instant.parse("2026-11-29T00:00:00Z");
+    static final Instant T0 = Instant.now().plus(Duration.ofDays(2)).truncatedTo(java.time.temporal.ChronoUnit.DAYS);
     static final int MINUTES = 40;
     static final int PER_MINUTE = 200;
     static final long SETTLE_MINUTES = 10;
@@ -234,8 +237,7 @@ class GuardrailStreamsBrokerTest {
 
     private static void add(TreeMap<Long, List<ProducerRecord<String, byte[]>>> byTime, String topic, String key,
             com.google.protobuf.Message payload, Instant at, String service) {
-        ProducerRecord<String, byte[]> r = new ProducerRecord<>(topic, null, at.toEpochMilli(), key,
-                payload.toByteArray());
+        ProducerRecord<String, byte[]> r = new ProducerRecord<>(topic, null, null, key, payload.toByteArray());
         new CloudEventHeaders("ce-" + topic + "-" + key, CloudEventHeaders.sourceOf(service),
                 payload.getDescriptorForType().getFullName(), at, CloudEventHeaders.PROTOBUF).writeTo(r.headers());
         byTime.computeIfAbsent(at.toEpochMilli(), t -> new ArrayList<>()).add(r);
@@ -262,9 +264,11 @@ class GuardrailStreamsBrokerTest {
             GuardrailTopology.Topics topics = new GuardrailTopology.Topics("decisions", "outcomes",
                     applicationId + ".joined", applicationId + ".unmatched", "watches", applicationId + ".deltas",
                     verdictsTopic);
+            Map<String, String> stamped = GuardrailTopics.EVENT_TIME_STAMPED;
             GuardrailTopics.ensure(broker.bootstrapServers(), new GuardrailTopics.Plan(Map.of(topics.joined(),
-                    Map.of(), topics.unmatched(), Map.of(), topics.deltas(), Map.of(), verdictsTopic, Map.of()), 6,
-                    (short) 1), List.of("decisions", "outcomes", topics.joined()), Duration.ofSeconds(20));
+                    stamped, topics.unmatched(), stamped, topics.deltas(), stamped, verdictsTopic, stamped), 6,
+                    (short) 1, applicationId), List.of("decisions", "outcomes", topics.joined()),
+                    Duration.ofSeconds(20));
             for (int i = 0; i < instanceCount; i++) {
                 StreamCounters c = new StreamCounters();
                 Properties p = new Properties();
@@ -273,6 +277,7 @@ class GuardrailStreamsBrokerTest {
                 p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
                 p.put(StreamsConfig.STATE_DIR_CONFIG, stateRoot.resolve(applicationId + "-" + i).toString());
                 p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
+                p.putAll(GuardrailTopics.STREAMS_TOPIC_OVERRIDES);
                 KafkaStreams streams = new KafkaStreams(GuardrailTopology.build(topics, new GuardrailTopology.Settings(
                         Duration.ofHours(1), Duration.ofMinutes(10), Duration.ofMinutes(SETTLE_MINUTES), 6,
                         Duration.ofMinutes(30), Duration.ofMinutes(1)), c,
