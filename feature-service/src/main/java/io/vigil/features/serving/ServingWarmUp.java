@@ -1,9 +1,6 @@
 package io.vigil.features.serving;
 
-import java.util.Arrays;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,9 +13,6 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 import org.jboss.logging.Logger;
 
-import com.google.common.util.concurrent.FutureCallback;
-import com.google.common.util.concurrent.Futures;
-import com.google.common.util.concurrent.MoreExecutors;
 
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
@@ -29,8 +23,8 @@ import io.vigil.contracts.features.v1.EntityKey;
 import io.vigil.contracts.features.v1.EntityType;
 import io.vigil.contracts.features.v1.FeatureStoreServiceGrpc;
 import io.vigil.contracts.features.v1.GetFeaturesRequest;
-import io.vigil.contracts.features.v1.GetFeaturesResponse;
 import io.vigil.features.config.FeaturesConfig;
+import io.vigil.service.warmup.SelfCalls;
 
 /**
  * A pod is warm when it says ready. Before readiness turns UP, feature-service sends itself GetFeatures calls over its
@@ -68,57 +62,19 @@ public class ServingWarmUp implements HealthCheck {
     void run() {
         long begin = System.nanoTime();
         long deadline = begin + settings.maxDuration().toNanos();
-        int calls = settings.calls();
-        int tail = Math.max(1, calls / 10);
-        long[] latencies = new long[tail];
-        AtomicInteger recorded = new AtomicInteger();
-        AtomicInteger failed = new AtomicInteger();
-        int sent = 0;
+        SelfCalls.Result calls;
         ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", grpcPort).usePlaintext().build();
         try {
             var stub = FeatureStoreServiceGrpc.newFutureStub(channel);
-            Semaphore inFlight = new Semaphore(settings.concurrency());
-            for (; sent < calls && System.nanoTime() < deadline; sent++) {
-                if (!inFlight.tryAcquire(Math.max(1, (deadline - System.nanoTime()) / 1_000_000), TimeUnit.MILLISECONDS)) {
-                    break;
-                }
-                boolean measured = sent >= calls - tail;
-                long t0 = System.nanoTime();
-                Futures.addCallback(stub.withDeadlineAfter(2, TimeUnit.SECONDS).getFeatures(request(sent)),
-                        new FutureCallback<GetFeaturesResponse>() {
-                            @Override
-                            public void onSuccess(GetFeaturesResponse r) {
-                                if (measured) {
-                                    int i = recorded.getAndIncrement();
-                                    if (i < latencies.length) {
-                                        latencies[i] = System.nanoTime() - t0;
-                                    }
-                                }
-                                inFlight.release();
-                            }
-
-                            @Override
-                            public void onFailure(Throwable t) {
-                                failed.incrementAndGet();
-                                if (failed.get() == 1) {
-                                    LOG.warnf("warm-up call failed (%s); the warm-up goes on", Status.fromThrowable(t));
-                                }
-                                inFlight.release();
-                            }
-                        }, MoreExecutors.directExecutor());
-            }
-            inFlight.tryAcquire(settings.concurrency(), Math.max(1, (deadline - System.nanoTime()) / 1_000_000),
-                    TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            calls = SelfCalls.run(settings.calls(), settings.concurrency(), deadline,
+                    i -> stub.withDeadlineAfter(2, TimeUnit.SECONDS).getFeatures(request(i)),
+                    t -> LOG.warnf("warm-up call failed (%s); the warm-up goes on", Status.fromThrowable(t)));
         } finally {
             channel.shutdownNow();
         }
-        long[] late = Arrays.copyOf(latencies, Math.min(recorded.get(), latencies.length));
-        Arrays.sort(late);
         long total = System.nanoTime() - begin;
-        state = String.format("%d GetFeatures calls (%d failed) in %d ms; last calls p50 %.2f ms, p99 %.2f ms", sent,
-                failed.get(), total / 1_000_000, quantile(late, 0.5), quantile(late, 0.99));
+        state = String.format("%d GetFeatures calls (%d failed) in %d ms; last calls p50 %.2f ms, p99 %.2f ms",
+                calls.sent(), calls.failed(), total / 1_000_000, calls.tailMillis(0.5), calls.tailMillis(0.99));
         done = true;
         if (total > settings.maxDuration().toNanos()) {
             LOG.warnf("warm-up stopped at its limit of %s: %s", settings.maxDuration(), state);
@@ -133,9 +89,5 @@ public class ServingWarmUp implements HealthCheck {
                 .addEntities(EntityKey.newBuilder().setType(EntityType.ENTITY_TYPE_MERCHANT).setId("vigil-warm-up-" + i))
                 .addEntities(EntityKey.newBuilder().setType(EntityType.ENTITY_TYPE_DEVICE).setId("vigil-warm-up-" + i))
                 .build();
-    }
-
-    private static double quantile(long[] sorted, double q) {
-        return sorted.length == 0 ? 0.0 : sorted[Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1)] / 1e6;
     }
 }

@@ -1,10 +1,7 @@
 package io.vigil.scoring.warmup;
 
-import java.util.Arrays;
 import java.util.SplittableRandom;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -17,13 +14,11 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 import org.jboss.logging.Logger;
 
-import com.google.common.util.concurrent.FutureCallback;
-import com.google.common.util.concurrent.Futures;
-import com.google.common.util.concurrent.MoreExecutors;
 
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
+import io.grpc.Status;
 import io.grpc.stub.MetadataUtils;
 import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.StartupEvent;
@@ -32,11 +27,11 @@ import io.vigil.riskmodel.catalog.PaymentFeature;
 import io.vigil.contracts.scoring.v1.Money;
 import io.vigil.contracts.scoring.v1.RiskScoringServiceGrpc;
 import io.vigil.contracts.scoring.v1.ScoreRequest;
-import io.vigil.contracts.scoring.v1.ScoreResponse;
 import io.vigil.scoring.config.ScoringConfig;
 import io.vigil.scoring.model.ModelLineup;
 import io.vigil.scoring.model.ModelRegistry;
 import io.vigil.scoring.model.ScoringModel;
+import io.vigil.service.warmup.SelfCalls;
 
 /**
  * A pod is warm when it says ready. Before readiness turns UP, the service sends itself Score calls over its own gRPC
@@ -83,14 +78,11 @@ public class ScoringWarmUp implements HealthCheck {
         long deadline = begin + settings.maxDuration().toNanos();
         int modelRuns = warmModels(settings.modelRuns(), deadline);
         long modelsNanos = System.nanoTime() - begin;
-        Calls calls = settings.calls() == 0 ? new Calls(0, 0, new long[0])
-                : callSelf(settings.calls(), settings.concurrency(), deadline);
+        SelfCalls.Result calls = callSelf(settings.calls(), settings.concurrency(), deadline);
         long total = System.nanoTime() - begin;
-        long[] late = calls.latencies();
-        Arrays.sort(late);
         state = String.format("%d model runs in %d ms; %d Score calls (%d failed) in %d ms; last calls p50 %.2f ms, "
                 + "p99 %.2f ms; %d ms in all", modelRuns, modelsNanos / 1_000_000, calls.sent(), calls.failed(),
-                (total - modelsNanos) / 1_000_000, quantile(late, 0.5), quantile(late, 0.99), total / 1_000_000);
+                (total - modelsNanos) / 1_000_000, calls.tailMillis(0.5), calls.tailMillis(0.99), total / 1_000_000);
         done = true;
         if (total > settings.maxDuration().toNanos()) {
             LOG.warnf("warm-up stopped at its limit of %s: %s", settings.maxDuration(), state);
@@ -126,57 +118,20 @@ public class ScoringWarmUp implements HealthCheck {
         return done;
     }
 
-    private record Calls(int sent, int failed, long[] latencies) {
-    }
-
-    private Calls callSelf(int calls, int concurrency, long deadline) {
+    private SelfCalls.Result callSelf(int calls, int concurrency, long deadline) {
         Metadata marker = new Metadata();
         marker.put(WarmUpCalls.HEADER, "1");
         ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", grpcPort).usePlaintext().build();
-        // The latency of the last tenth of the calls says how warm the path ended up.
-        int tail = Math.max(1, calls / 10);
-        long[] latencies = new long[tail];
-        AtomicInteger failed = new AtomicInteger();
-        AtomicInteger recorded = new AtomicInteger();
-        int sent = 0;
         try {
             var stub = RiskScoringServiceGrpc.newFutureStub(channel)
                     .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(marker));
-            Semaphore inFlight = new Semaphore(concurrency);
             SplittableRandom random = new SplittableRandom(11);
-            for (; sent < calls && System.nanoTime() < deadline; sent++) {
-                if (!inFlight.tryAcquire(Math.max(1, (deadline - System.nanoTime()) / 1_000_000), TimeUnit.MILLISECONDS)) {
-                    break;
-                }
-                boolean measured = sent >= calls - tail;
-                long t0 = System.nanoTime();
-                Futures.addCallback(stub.withDeadlineAfter(2, TimeUnit.SECONDS).score(request(sent, random)),
-                        new FutureCallback<ScoreResponse>() {
-                            @Override
-                            public void onSuccess(ScoreResponse r) {
-                                if (measured) {
-                                    int i = recorded.getAndIncrement();
-                                    if (i < latencies.length) {
-                                        latencies[i] = System.nanoTime() - t0;
-                                    }
-                                }
-                                inFlight.release();
-                            }
-
-                            @Override
-                            public void onFailure(Throwable t) {
-                                failed.incrementAndGet();
-                                inFlight.release();
-                            }
-                        }, MoreExecutors.directExecutor());
-            }
-            inFlight.tryAcquire(concurrency, Math.max(1, (deadline - System.nanoTime()) / 1_000_000), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            return SelfCalls.run(calls, concurrency, deadline,
+                    i -> stub.withDeadlineAfter(2, TimeUnit.SECONDS).score(request(i, random)),
+                    t -> LOG.warnf("warm-up call failed (%s); the warm-up goes on", Status.fromThrowable(t)));
         } finally {
             channel.shutdownNow();
         }
-        return new Calls(sent, failed.get(), Arrays.copyOf(latencies, Math.min(recorded.get(), latencies.length)));
     }
 
     private static ScoreRequest request(int i, SplittableRandom random) {
@@ -192,9 +147,5 @@ public class ScoringWarmUp implements HealthCheck {
                 .setBillingCountry("US")
                 .setDeviceId("vigil-warm-up-" + (i % 16))
                 .build();
-    }
-
-    private static double quantile(long[] sorted, double q) {
-        return sorted.length == 0 ? 0.0 : sorted[Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1)] / 1e6;
     }
 }
