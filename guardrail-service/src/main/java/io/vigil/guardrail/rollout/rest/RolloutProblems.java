@@ -4,12 +4,16 @@ import jakarta.ws.rs.core.Response;
 
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+
 import io.vigil.guardrail.rollout.plan.PlanValidationException;
 import io.vigil.guardrail.rollout.scoring.LineupRefusedException;
 import io.vigil.guardrail.rollout.scoring.ScoringUnavailableException;
 import io.vigil.guardrail.rollout.state.IllegalTransitionException;
 import io.vigil.guardrail.rollout.state.RolloutConflictException;
 import io.vigil.guardrail.rollout.state.RolloutNotFoundException;
+import io.vigil.service.rest.JsonBodyErrors;
 
 /** Rollout failures as problem bodies naming the field: never a 500 for what the caller can fix. */
 class RolloutProblems {
@@ -43,5 +47,26 @@ class RolloutProblems {
     @ServerExceptionMapper
     Response scoringUnavailable(ScoringUnavailableException e) {
         return Problem.response(Response.Status.SERVICE_UNAVAILABLE, e.getMessage(), null);
+    }
+
+    /** Jackson's own mapper for this type answers without a problem body; this one names the field. */
+    @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER - 100)
+    Response mismatched(MismatchedInputException e) {
+        return unreadable(e);
+    }
+
+    /** A body that is not JSON, or nested past the parser's limit, is the caller's to fix: 400, not 500. */
+    @ServerExceptionMapper
+    Response unreadable(JsonProcessingException e) {
+        return Problem.response(Response.Status.BAD_REQUEST, JsonBodyErrors.detail(e), JsonBodyErrors.field(e));
+    }
+
+    /** The JSON reader wraps a body that does not parse in a WebApplicationException; others keep their response. */
+    @ServerExceptionMapper
+    Response web(jakarta.ws.rs.WebApplicationException e) {
+        if (e.getCause() instanceof JsonProcessingException j) {
+            return unreadable(j);
+        }
+        return e.getResponse();
     }
 }

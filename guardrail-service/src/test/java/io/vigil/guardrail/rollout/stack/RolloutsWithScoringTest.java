@@ -365,6 +365,21 @@ class RolloutsWithScoringTest {
         guardrail("viewer").get("/rollouts/ro-nope").then().statusCode(404).body("field", equalTo("id"));
     }
 
+    @Test
+    @Order(7)
+    void answersEveryHostileRestRequestWithoutA5xx() throws Exception {
+        int port = org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                .getValue("quarkus.http.test-port", Integer.class);
+        // As an admin, so hostile input reaches every operation; scoring-service is up, so a 5xx would be this
+        // service's own fault (a 503 for an unreachable scoring-service is not what is tested here).
+        io.vigil.testing.fuzz.OpenApiFuzzer.Report report = new io.vigil.testing.fuzz.OpenApiFuzzer(
+                "http://127.0.0.1:" + port, 16, 30, TestTokens.bearer("admin", "fuzzer")).run();
+        System.out.printf("REST fuzz: %d requests over %d operations %s, by status %s%n", report.requests(),
+                report.operations().size(), report.operations(), report.byStatus());
+        assertTrue(report.operations().size() >= 10, report.operations().toString());
+        assertEquals(List.of(), report.findings());
+    }
+
     // ---- helpers
 
     private double failures() {
