@@ -61,8 +61,10 @@ public class UpdateClocks {
      */
     public Uni<Void> arm() {
         return lock()
-                .chain(() -> UpdateClock.delete("incidentId in (select i.id from Incident i where i.state in ?1)",
-                        ENDED))
+                .chain(() -> UpdateClock.<UpdateClock>list(
+                        "incidentId in (select i.id from Incident i where i.state in ?1)", ENDED))
+                .chain(ended -> Multi.createFrom().iterable(ended)
+                        .onItem().transformToUniAndConcatenate(c -> c.delete()).collect().last())
                 .chain(() -> incidents.loadActive())
                 .chain(active -> {
                     if (active.isEmpty()) {

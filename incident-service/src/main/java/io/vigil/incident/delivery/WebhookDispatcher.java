@@ -12,13 +12,15 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
+
 import org.jboss.logging.Logger;
 
-import io.quarkus.scheduler.Scheduled;
 import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.vigil.incident.communication.CommunicationClock;
 import io.vigil.incident.config.ReactiveTransactions;
@@ -161,9 +163,12 @@ public class WebhookDispatcher {
     }
 
     private Uni<Outcome> delivered(Claimed c, Instant now, int status) {
-        return transactions.inTransaction(() -> WebhookDelivery.update(
-                "status = ?2, deliveredAt = ?3, lastStatusCode = ?4, lastError = null where id = ?1",
-                c.id(), WebhookDelivery.DELIVERED, now, status)).replaceWith(Outcome.DELIVERED);
+        return record(c, d -> {
+            d.status = WebhookDelivery.DELIVERED;
+            d.deliveredAt = now;
+            d.lastStatusCode = status;
+            d.lastError = null;
+        }).replaceWith(Outcome.DELIVERED);
     }
 
     private Uni<Outcome> failed(Claimed c, Instant now, Integer status, String error) {
@@ -171,9 +176,21 @@ public class WebhookDispatcher {
         if (next.isEmpty()) {
             LOG.warnf("webhook delivery %s dead-lettered after %d attempts (%s)", c.id(), c.attempts(), error);
         }
-        return transactions.inTransaction(() -> WebhookDelivery.update(
-                "status = ?2, nextAttemptAt = ?3, lastStatusCode = ?4, lastError = ?5 where id = ?1", c.id(),
-                next.isPresent() ? WebhookDelivery.PENDING : WebhookDelivery.DEAD, next.orElse(now), status, error))
-                .map(rows -> next.isPresent() ? Outcome.RETRYING : Outcome.DEAD);
+        return record(c, d -> {
+            d.status = next.isPresent() ? WebhookDelivery.PENDING : WebhookDelivery.DEAD;
+            d.nextAttemptAt = next.orElse(now);
+            d.lastStatusCode = status;
+            d.lastError = error;
+        }).map(x -> next.isPresent() ? Outcome.RETRYING : Outcome.DEAD);
+    }
+
+    /** An attempt's outcome, in a transaction of its own (the row is this dispatcher's until its lease ends). */
+    private Uni<Void> record(Claimed c, Consumer<WebhookDelivery> outcome) {
+        return transactions.inTransaction(() -> WebhookDelivery.<WebhookDelivery>findById(c.id())
+                .invoke(d -> {
+                    if (d != null) {
+                        outcome.accept(d);
+                    }
+                }).replaceWithVoid());
     }
 }

@@ -27,6 +27,10 @@ public interface OutboxConfig {
     @WithDefault("1m")
     Duration lease();
 
+    /** A send not acknowledged within this counts as failed (and is retried); keep it under {@link #lease()}. */
+    @WithDefault("30s")
+    Duration sendTimeout();
+
     /** Wait after the first failed send; doubled after each further one. Events are never given up. */
     @WithDefault("5s")
     Duration initialBackoff();

@@ -4,6 +4,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -77,6 +79,9 @@ public class OutboxRelay {
                 .collect().asList()
                 .map(outcomes -> {
                     int sent = (int) outcomes.stream().filter(Boolean::booleanValue).count();
+                    if (!outcomes.isEmpty()) {
+                        LOG.debugf("outbox relay pass at %s: %d sent, %d failed", now, sent, outcomes.size() - sent);
+                    }
                     return new Pass(sent, outcomes.size() - sent);
                 }));
     }
@@ -94,9 +99,14 @@ public class OutboxRelay {
 
     private Uni<Boolean> send(RelayedEvent e, Instant now) {
         return Uni.createFrom().deferred(() -> publisher.publish(e))
-                .chain(() -> transactions.inTransaction(() -> OutboxEvent.update(
-                        "status = ?2, sentAt = ?3, lastError = null where id = ?1", e.id(), OutboxEvent.SENT,
-                        clock.instant())))
+                // a send the broker never answers must not hold the pass (and its claimed rows) for good
+                .ifNoItem().after(config.sendTimeout()).failWith(() -> new TimeoutException(
+                        "no acknowledgement within " + config.sendTimeout()))
+                .chain(() -> record(e, row -> {
+                    row.status = OutboxEvent.SENT;
+                    row.sentAt = clock.instant();
+                    row.lastError = null;
+                }))
                 .replaceWith(true)
                 .onFailure().recoverWithUni(failure -> failed(e, now, failure));
     }
@@ -108,9 +118,23 @@ public class OutboxRelay {
         Instant next = now.plus(backoff(e.attempts()));
         LOG.warnf("outbox event %s (%s) not sent on attempt %d, next at %s: %s", e.id(), e.eventType(), e.attempts(),
                 next, shortError);
-        return transactions.inTransaction(() -> OutboxEvent.update(
-                "lastError = ?2, nextAttemptAt = ?3 where id = ?1 and status = ?4", e.id(), shortError, next,
-                OutboxEvent.PENDING)).replaceWith(false);
+        return record(e, row -> {
+            // another relay may have sent it after this claim's lease ran out: sent stays sent
+            if (OutboxEvent.PENDING.equals(row.status)) {
+                row.lastError = shortError;
+                row.nextAttemptAt = next;
+            }
+        }).replaceWith(false);
+    }
+
+    /** A send's outcome, in a transaction of its own. */
+    private Uni<Void> record(RelayedEvent e, Consumer<OutboxEvent> outcome) {
+        return transactions.inTransaction(() -> OutboxEvent.<OutboxEvent>findById(e.id())
+                .invoke(row -> {
+                    if (row != null) {
+                        outcome.accept(row);
+                    }
+                }).replaceWithVoid());
     }
 
     /** {@code initial * 2^(attempts - 1)}, capped. */

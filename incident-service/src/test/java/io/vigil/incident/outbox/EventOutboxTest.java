@@ -60,11 +60,15 @@ class EventOutboxTest {
                 .setAudience(StakeholderAudience.STAKEHOLDER_AUDIENCE_EXECUTIVES).setSeverity("SEV1")
                 .setDueAt(ProtoTime.of(dueAt)).setDetectedAt(ProtoTime.of(dueAt.plusSeconds(60)))
                 .setCadenceMinutes(30).build();
-        transactions.inTransaction(() -> outbox.enqueue(eventId, incidentId.toString(), event, dueAt.plusSeconds(60)))
+        // Parked a minute ahead in the same transaction, so the service's scheduled relay (wall clock) leaves it to
+        // the passes below.
+        Instant parked = Instant.now().plus(Duration.ofMinutes(1));
+        transactions.inTransaction(() -> outbox.enqueue(eventId, incidentId.toString(), event, dueAt.plusSeconds(60))
+                .chain(() -> OutboxEvent.<OutboxEvent>findById(eventId)).invoke(row -> row.nextAttemptAt = parked))
                 .await().indefinitely();
 
-        // A pass a minute from now (the row is due) whose broker is unreachable.
-        Instant firstPass = Instant.now().plus(Duration.ofMinutes(1)).truncatedTo(ChronoUnit.MILLIS);
+        // A pass two minutes from now (the row is due) whose broker is unreachable.
+        Instant firstPass = Instant.now().plus(Duration.ofMinutes(2)).truncatedTo(ChronoUnit.MILLIS);
         try (UnreachableBrokerPublisher unreachable = new UnreachableBrokerPublisher()) {
             OutboxRelay failing = new OutboxRelay(unreachable, Clock.fixed(firstPass, ZoneOffset.UTC), config,
                     transactions, new SimpleMeterRegistry());
@@ -78,7 +82,7 @@ class EventOutboxTest {
         // The first failure backs off by the initial backoff (5 s by default) from the pass that failed.
         assertEquals(Timestamp.from(firstPass.plus(config.initialBackoff())), row.get("next_attempt_at"));
 
-        // The service's relay on the wall clock: not due yet (the backoff runs from a minute ahead).
+        // The service's relay on the wall clock: not due yet (the backoff runs from two minutes ahead).
         relay.relay().await().indefinitely();
         assertEquals("PENDING", row(eventId).get("status"));
 
