@@ -24,12 +24,21 @@ public final class CloudEventMessages {
     }
 
     public static Message<byte[]> of(CloudEventHeaders attributes, String key, com.google.protobuf.Message payload) {
+        return of(attributes, key, payload.toByteArray());
+    }
+
+    /**
+     * An event already encoded, e.g. one stored in a transactional outbox and relayed later with its original id.
+     *
+     * @param value the protobuf encoding of the message {@code attributes.type()} names
+     */
+    public static Message<byte[]> of(CloudEventHeaders attributes, String key, byte[] value) {
         RecordHeaders headers = new RecordHeaders();
         attributes.writeTo(headers);
         OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String>builder()
                 .withKey(key)
                 .withHeaders(headers)
                 .build();
-        return Message.of(payload.toByteArray()).addMetadata(metadata);
+        return Message.of(value).addMetadata(metadata);
     }
 }

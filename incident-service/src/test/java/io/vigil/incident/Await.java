@@ -4,16 +4,16 @@ import java.time.Duration;
 import java.util.function.Supplier;
 
 /** Waits for asynchronous consumption to show (no timing assertion: only a generous upper bound). */
-final class Await {
+public final class Await {
 
     private Await() {
     }
 
-    static <T> T until(String what, Supplier<T> probe) {
+    public static <T> T until(String what, Supplier<T> probe) {
         return until(what, probe, 100);
     }
 
-    static <T> T until(String what, Supplier<T> probe, long pollMillis) {
+    public static <T> T until(String what, Supplier<T> probe, long pollMillis) {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         RuntimeException last = null;
         while (System.nanoTime() < deadline) {

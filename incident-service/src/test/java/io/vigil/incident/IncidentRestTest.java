@@ -203,4 +203,96 @@ class IncidentRestTest {
         assertTrue(md.contains("threshold canary (PLANNED, rollout r-threshold-ca, owner mel)"), md);
         assertTrue(md.contains("## Timeline (event time, UTC)"), md);
     }
+
+    @Test
+    void anActionItemIsEditedWithChecksAuditedAndStaysSurfacedWhileOverdue() {
+        String id = open("action item edit target", "2026-11-27T10:00:00Z");
+        String other = open("another incident", "2026-11-27T10:00:00Z");
+        String itemId = given().header("Authorization", OPERATOR).contentType("application/json")
+                .body(Map.of("kind", "DETECT", "description", "alert on cohort IAR", "owner", "dana",
+                        "due_date", "2020-01-15", "verification", "a replay of seed 000 pages within 30 min"))
+                .post("/incidents/" + id + "/action-items").then().statusCode(201).body("overdue", equalTo(true))
+                .extract().path("id");
+        String item = "/incidents/" + id + "/action-items/" + itemId;
+        int auditBefore = given().header("Authorization", VIEWER).get("/incidents/" + id + "/audit").then().extract()
+                .jsonPath().getList("$").size();
+
+        // Each refusal names its field and changes nothing.
+        Map<String, String> bad = new java.util.LinkedHashMap<>();
+        bad.put("{\"owner\":\"ann smith\"}", "owner");
+        bad.put("{\"owner\":null}", "owner");
+        bad.put("{\"due_date\":\"soon\"}", "due_date");
+        bad.put("{\"due_date\":20261201}", "due_date");
+        bad.put("{\"status\":\"FINISHED\"}", "status");
+        bad.put("{\"verification\":\"  \"}", "verification");
+        bad.put("{\"owner\":\"eve\",\"kind\":\"PREVENT\"}", "kind");
+        bad.put("{}", "body");
+        bad.put("[]", "body");
+        bad.put("{not json", "body");
+        bad.forEach((body, field) -> given().header("Authorization", OPERATOR).contentType("application/json")
+                .body(body).patch(item).then().statusCode(400).contentType("application/problem+json")
+                .body("field", equalTo(field)));
+        given().header("Authorization", OPERATOR).contentType("application/json").body(Map.of("owner", "eve"))
+                .patch("/incidents/" + id + "/action-items/not-a-uuid").then().statusCode(400)
+                .body("field", equalTo("item_id"));
+        given().header("Authorization", VIEWER).get("/incidents/" + id + "/action-items").then()
+                .body("[0].owner", equalTo("dana")).body("[0].due_date", equalTo("2020-01-15"));
+        assertEquals(auditBefore, given().header("Authorization", VIEWER).get("/incidents/" + id + "/audit").then()
+                .extract().jsonPath().getList("$").size(), "nothing half-written");
+
+        // 404: no such item, the item of another incident, no such incident; 401 and 403.
+        given().header("Authorization", OPERATOR).contentType("application/json").body(Map.of("owner", "eve"))
+                .patch("/incidents/" + id + "/action-items/" + SOME_ID).then().statusCode(404)
+                .contentType("application/problem+json").body("field", equalTo("item_id"));
+        given().header("Authorization", OPERATOR).contentType("application/json").body(Map.of("owner", "eve"))
+                .patch("/incidents/" + other + "/action-items/" + itemId).then().statusCode(404)
+                .body("field", equalTo("item_id"));
+        given().header("Authorization", OPERATOR).contentType("application/json").body(Map.of("owner", "eve"))
+                .patch("/incidents/" + SOME_ID + "/action-items/" + itemId).then().statusCode(404)
+                .body("field", equalTo("id"));
+        given().contentType("application/json").body(Map.of("owner", "eve")).patch(item).then().statusCode(401);
+        given().header("Authorization", VIEWER).contentType("application/json").body(Map.of("owner", "eve"))
+                .patch(item).then().statusCode(403);
+
+        // A new owner and a later due date: no longer overdue, and the audit says who changed what.
+        given().header("Authorization", OPERATOR).contentType("application/json")
+                .body(Map.of("owner", "eve", "due_date", "2099-06-01")).patch(item).then().statusCode(200)
+                .body("owner", equalTo("eve")).body("due_date", equalTo("2099-06-01")).body("overdue", equalTo(false))
+                .body("kind", equalTo("DETECT")).body("description", equalTo("alert on cohort IAR"));
+        assertTrue(!overdueIds().contains(itemId));
+        var audit = given().header("Authorization", VIEWER).get("/incidents/" + id + "/audit").then().extract()
+                .jsonPath();
+        assertEquals("olga", audit.getString("find { it.action == 'action-item-updated' }.actor"));
+        assertEquals("DETECT: alert on cohort IAR (owner: dana -> eve; due_date: 2020-01-15 -> 2099-06-01)",
+                audit.getString("find { it.action == 'action-item-updated' }.detail"));
+
+        // Due in the past again: surfaced; done: not; reopened: surfaced again.
+        given().header("Authorization", OPERATOR).contentType("application/json").body(Map.of("due_date", "2020-02-01"))
+                .patch(item).then().statusCode(200).body("overdue", equalTo(true));
+        assertTrue(overdueIds().contains(itemId));
+        given().header("Authorization", OPERATOR).contentType("application/json").body(Map.of("status", "done"))
+                .patch(item).then().statusCode(200).body("overdue", equalTo(false))
+                .body("done_at", org.hamcrest.Matchers.notNullValue());
+        assertTrue(!overdueIds().contains(itemId));
+        String md = given().header("Authorization", VIEWER).get("/incidents/" + id + "/postmortem").then()
+                .statusCode(200).extract().asString();
+        assertTrue(md.contains("| DETECT | alert on cohort IAR | eve | 2020-02-01 | a replay of seed 000 pages within 30 min"
+                + " | done "), md);
+        given().header("Authorization", OPERATOR).contentType("application/json").body(Map.of("status", "OPEN"))
+                .patch(item).then().statusCode(200).body("overdue", equalTo(true))
+                .body("done_at", org.hamcrest.Matchers.nullValue());
+        assertTrue(overdueIds().contains(itemId));
+        List<String> actions = given().header("Authorization", VIEWER).get("/incidents/" + id + "/audit").then()
+                .extract().jsonPath().getList("findAll { it.action == 'action-item-updated' }.detail");
+        assertEquals(List.of(
+                "DETECT: alert on cohort IAR (owner: dana -> eve; due_date: 2020-01-15 -> 2099-06-01)",
+                "DETECT: alert on cohort IAR (due_date: 2099-06-01 -> 2020-02-01)",
+                "DETECT: alert on cohort IAR (status: OPEN -> DONE)",
+                "DETECT: alert on cohort IAR (status: DONE -> OPEN)"), actions);
+    }
+
+    private static List<String> overdueIds() {
+        return given().header("Authorization", VIEWER).get("/action-items?overdue=true").then().statusCode(200)
+                .extract().jsonPath().getList("id");
+    }
 }

@@ -11,6 +11,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
+import jakarta.inject.Inject;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,6 +30,9 @@ import io.vigil.contracts.events.v1.VerdictKind;
 import io.vigil.eventing.CloudEventHeaders;
 import io.vigil.eventing.EventTopics;
 import io.vigil.eventing.ProtoTime;
+import io.vigil.incident.communication.Audience;
+import io.vigil.incident.communication.ControllableCommunicationClock;
+import io.vigil.incident.communication.OverdueReminders;
 import io.vigil.testing.quarkus.VigilInfrastructure;
 import io.vigil.testing.security.TestTokens;
 
@@ -60,6 +65,11 @@ class SeedIncidentTest {
     static final String COMMANDER = TestTokens.bearer("commander", "cmdr-carla");
 
     static EventSender sender;
+
+    @Inject
+    ControllableCommunicationClock clock;
+    @Inject
+    OverdueReminders reminders;
 
     @BeforeAll
     static void connect() {
@@ -103,6 +113,48 @@ class SeedIncidentTest {
 
     static JsonPath get(String path) {
         return given().header("Authorization", VIEWER).get(path).then().statusCode(200).extract().jsonPath();
+    }
+
+    /**
+     * The seed incident at SEV1 on the communications clock (set by the test): cadences from application.properties,
+     * SEV1: executives, partner teams, support and the public page every 30 min, finance and merchants every 60. The
+     * clocks run from the opening (02:00) until a first update, so at 09:05 every audience is overdue, each reminded
+     * once; after "no change" to all at 09:05 they are due at 09:35 and 10:05, and reminded when those pass.
+     */
+    private void keepsEveryAudienceOnTheSev1Cadence(java.util.UUID id) {
+        try {
+            clock.set(t("09:05"));
+            assertEquals(List.of(Audience.values()), overdue(id), "all overdue since 02:30 / 03:00");
+            assertEquals(List.of(), overdue(id), "each missed due time reminded once");
+            for (Audience a : Audience.values()) {
+                given().header("Authorization", OPERATOR).contentType("application/json")
+                        .body(Map.of("audience", a.key(), "kind", "NO_CHANGE")).post("/incidents/" + id + "/updates")
+                        .then().statusCode(201).body("posted_by", org.hamcrest.Matchers.equalTo("olga"));
+            }
+            assertEquals(List.of("executives: NO_CHANGE", "finance: NO_CHANGE", "partner-teams: NO_CHANGE",
+                    "support: NO_CHANGE", "merchants: NO_CHANGE", "public-status-page: NO_CHANGE"),
+                    get("/incidents/" + id + "/audit").getList("findAll { it.action == 'stakeholder-update' && "
+                            + "it.actor == 'olga' }.detail"), "every post in the audit trail with its subject");
+            JsonPath clocks = get("/incidents/" + id + "/update-clocks");
+            assertEquals(List.of("2026-11-27T09:35:00Z", "2026-11-27T09:35:00Z", "2026-11-27T09:35:00Z",
+                    "2026-11-27T09:35:00Z", "2026-11-27T10:05:00Z", "2026-11-27T10:05:00Z"), clocks.getList("due_at"));
+            assertEquals(List.of("executives", "partner-teams", "public-status-page", "support", "finance",
+                    "merchants"), clocks.getList("audience"));
+            clock.set(t("09:34"));
+            assertEquals(List.of(), overdue(id));
+            clock.set(t("09:36"));
+            assertEquals(List.of(Audience.EXECUTIVES, Audience.PARTNER_TEAMS, Audience.SUPPORT,
+                    Audience.PUBLIC_STATUS_PAGE), overdue(id));
+            clock.set(t("10:06"));
+            assertEquals(List.of(Audience.FINANCE, Audience.MERCHANTS), overdue(id));
+        } finally {
+            clock.set(null);
+        }
+    }
+
+    private List<Audience> overdue(java.util.UUID id) {
+        return reminders.tick().await().indefinitely().stream().filter(o -> o.incidentId().equals(id))
+                .map(o -> o.audience()).sorted().toList();
     }
 
     @Test
@@ -151,7 +203,10 @@ class SeedIncidentTest {
         JsonPath timeline = Await.until("the late events in the timeline", () -> {
             JsonPath tl = get("/incidents/" + id + "/timeline");
             List<String> kinds = tl.getList("kind");
-            return kinds.stream().filter("ALARM"::equals).count() == 2 && kinds.contains("DEPLOY")
+            // the scoring deploy, not any DEPLOY: this service's own start (wall time, while the incident is open)
+            // is a deploy marker too, and may be consumed first
+            return kinds.stream().filter("ALARM"::equals).count() == 2
+                    && tl.getList("summary").contains("scoring-service 0.4.2 started")
                     && tl.getInt("find { it.kind == 'ALARM' && it.summary.contains('MONITOR') }.count") == 3 ? tl : null;
         });
 
@@ -180,6 +235,8 @@ class SeedIncidentTest {
         assertEquals(List.of("Opened at SEV3", "Severity SEV3 -> SEV2", "Severity SEV2 -> SEV1"), severityChanges);
         assertEquals("2026-11-27T05:00:00Z",
                 timeline.getString("find { it.summary == 'Severity SEV3 -> SEV2' }.occurred_at"));
+
+        keepsEveryAudienceOnTheSev1Cadence(java.util.UUID.fromString(id));
 
         // states: illegal moves are refused, the usual path is allowed
         given().header("Authorization", OPERATOR).contentType("application/json")

@@ -47,6 +47,10 @@ final class IncidentClient {
         return send("PUT", path, body);
     }
 
+    JsonStructure patch(String path, JsonObject body) throws IOException, InterruptedException, Refused {
+        return send("PATCH", path, body);
+    }
+
     private JsonStructure send(String method, String path, JsonObject body)
             throws IOException, InterruptedException, Refused {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(30))

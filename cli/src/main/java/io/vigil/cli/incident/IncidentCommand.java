@@ -25,13 +25,14 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code vigil incident list|show|open|transition|note|severity}: incident-service from the command line. The service
+ * {@code vigil incident list|show|open|transition|note|severity|action-item}: incident-service from the command line. The service
  * address comes from {@code --url}, {@code VIGIL_INCIDENT_URL}, or {@code .vigil/incident-url}; the token from
  * {@code --token}, {@code VIGIL_TOKEN}, or {@code .vigil/token}. Exit 0 ok, 1 refused or unreachable, 2 wrong usage.
  */
 @Command(name = "incident", mixinStandardHelpOptions = true, description = "Incidents: list, show, open, move, annotate.",
         subcommands = { IncidentCommand.ListIncidents.class, IncidentCommand.Show.class, IncidentCommand.Open.class,
-            IncidentCommand.Transition.class, IncidentCommand.Note.class, IncidentCommand.SeverityOverride.class })
+            IncidentCommand.Transition.class, IncidentCommand.Note.class, IncidentCommand.SeverityOverride.class,
+            ActionItemCommand.class })
 public final class IncidentCommand implements Runnable {
 
     @Spec
@@ -40,7 +41,7 @@ public final class IncidentCommand implements Runnable {
     @Override
     public void run() {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                "a subcommand is required: list, show, open, transition, note or severity");
+                "a subcommand is required: list, show, open, transition, note, severity or action-item");
     }
 
     /** Options every subcommand shares. */

@@ -55,4 +55,18 @@ final class Render {
         }
         return b.toString().stripTrailing();
     }
+
+    static String actionItems(JsonArray list) {
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%-36s  %-8s  %-7s  %-10s  %-16s  %s%n", "ID",
+                "KIND", "STATUS", "DUE", "OWNER", "ACTION"));
+        for (JsonValue v : list) {
+            JsonObject a = v.asJsonObject();
+            String status = !IncidentCommand.text(a, "done_at").isEmpty() ? "done"
+                    : a.getBoolean("overdue", false) ? "OVERDUE" : "open";
+            b.append(String.format(Locale.ROOT, "%-36s  %-8s  %-7s  %-10s  %-16s  %s%n", IncidentCommand.text(a, "id"),
+                    IncidentCommand.text(a, "kind"), status, IncidentCommand.text(a, "due_date"),
+                    IncidentCommand.text(a, "owner"), IncidentCommand.text(a, "description")));
+        }
+        return b.toString().stripTrailing();
+    }
 }

@@ -126,6 +126,43 @@ class IncidentCommandTest {
         assertEquals("vigil incident: refused: 409 an incident in DETECTED cannot move to MONITORING (field state)", r.err().strip());
     }
 
+    static final String ITEM = "{\"id\":\"9a7e0000-0000-4000-8000-000000000002\",\"incident_id\":\"abc\",\"kind\":\"DETECT\","
+            + "\"description\":\"cohort monitors for age x region\",\"owner\":\"eve\",\"due_date\":\"2026-12-20\","
+            + "\"verification\":\"a replay pages within 30 min\",\"done_at\":null,\"overdue\":false}";
+
+    @Test
+    void actionItemUpdateSendsOnlyTheGivenFieldsAsAPatch() {
+        answer = ITEM;
+        Run r = run("incident", "action-item", "update", "abc", "9a7e0000-0000-4000-8000-000000000002", "--owner", "eve",
+                "--due", "2026-12-20", "--status", "open", "--url", url(), "--token", "tok");
+        assertEquals(0, r.exit(), r.err());
+        assertEquals(new Seen("PATCH", "/incidents/abc/action-items/9a7e0000-0000-4000-8000-000000000002", "Bearer tok",
+                "{\"owner\":\"eve\",\"due_date\":\"2026-12-20\",\"status\":\"OPEN\"}"), seen.get(0));
+        assertTrue(r.out().contains("9a7e0000-0000-4000-8000-000000000002  DETECT    open     2026-12-20  eve"
+                + "               cohort monitors for age x region"), r.out());
+        Run nothing = run("incident", "action-item", "update", "abc", "x", "--url", url(), "--token", "tok");
+        assertEquals(2, nothing.exit());
+        assertTrue(nothing.err().contains("nothing to change"), nothing.err());
+        assertEquals(1, seen.size(), "nothing sent for an empty edit");
+    }
+
+    @Test
+    void actionItemListMarksOverdueAndAddSendsTheItem() {
+        answer = "[" + ITEM.replace("\"overdue\":false", "\"overdue\":true") + "]";
+        Run list = run("incident", "action-item", "list", "--overdue", "--url", url(), "--token", "tok");
+        assertEquals(0, list.exit(), list.err());
+        assertEquals("/action-items?overdue=true", seen.get(0).path());
+        assertTrue(list.out().contains("  DETECT    OVERDUE  2026-12-20  eve  "), list.out());
+        answer = ITEM;
+        assertEquals(0, run("incident", "action-item", "add", "abc", "--kind", "detect", "--description", "d",
+                "--owner", "eve", "--due", "2026-12-20", "--verification", "v", "--url", url(), "--token", "tok").exit());
+        assertEquals(new Seen("POST", "/incidents/abc/action-items", "Bearer tok", "{\"kind\":\"DETECT\","
+                + "\"description\":\"d\",\"owner\":\"eve\",\"due_date\":\"2026-12-20\",\"verification\":\"v\"}"),
+                seen.get(1));
+        assertEquals(2, run("incident", "action-item", "list", "--url", url(), "--token", "tok").exit(),
+                "an incident id or --overdue is needed");
+    }
+
     @Test
     void withoutATokenItSaysHowToGetOne(@TempDir Path empty) {
         Assumptions.assumeTrue(System.getenv("VIGIL_TOKEN") == null, "VIGIL_TOKEN is set in this environment");

@@ -95,7 +95,7 @@ public class CommunicationResource {
     @RolesAllowed(Roles.VIEWER)
     @Operation(summary = "The incident's stakeholder updates, oldest first")
     @APIResponse(responseCode = "400", description = "unknown audience")
-    public Uni<List<StakeholderUpdate>> list(@PathParam("id") String id, @QueryParam("audience") String audience) {
+    public Uni<List<StakeholderUpdateView>> list(@PathParam("id") String id, @QueryParam("audience") String audience) {
         UUID incidentId = incidentId(id);
         Audience a = audience == null ? null : audience(audience, "audience");
         return exists(incidentId).chain(() -> updates.list(incidentId, a));
@@ -105,7 +105,7 @@ public class CommunicationResource {
     @Path("update-clocks")
     @RolesAllowed(Roles.VIEWER)
     @Operation(summary = "When each audience's next update is due, and which are overdue")
-    public Uni<List<UpdateClock>> clocks(@PathParam("id") String id) {
+    public Uni<List<UpdateClockView>> clocks(@PathParam("id") String id) {
         UUID incidentId = incidentId(id);
         return exists(incidentId).chain(() -> clocks.of(incidentId, clock.now()));
     }

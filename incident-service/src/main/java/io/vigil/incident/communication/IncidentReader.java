@@ -10,15 +10,19 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
+import io.vigil.incident.incident.Incident;
+import io.vigil.incident.incident.IncidentState;
 
 /**
- * Reads incidents for communications straight from the {@code incident} table the incident core writes: the reactive
- * SQL client, so reads share a transaction with the clock and outbox statements they decide.
+ * Reads incidents for communications from the {@code incident} table the incident core writes. {@link #load} and
+ * {@link #loadActive} go through the Hibernate Reactive session (read-only), so they read in the transaction of the
+ * clock and outbox writes they decide (read-only: the incident core owns these rows); the others use the reactive SQL client for the status page and drafts.
  */
 @ApplicationScoped
 public class IncidentReader {
@@ -41,6 +45,28 @@ public class IncidentReader {
     public Uni<Optional<IncidentFacts>> find(SqlClient client, UUID id) {
         return client.preparedQuery("SELECT " + COLUMNS + " FROM incident WHERE id = $1").execute(Tuple.of(id))
                 .map(rows -> rows.size() == 0 ? Optional.<IncidentFacts>empty() : Optional.of(facts(rows.iterator().next())));
+    }
+
+    /** The incident, read in the caller's Hibernate Reactive session (never written back from here). */
+    public Uni<Optional<IncidentFacts>> load(UUID id) {
+        return Panache.getSession().chain(s -> s.createSelectionQuery("from Incident where id = :id", Incident.class)
+                .setParameter("id", id).setReadOnly(true).getResultList())
+                .map(found -> found.stream().findFirst().map(IncidentReader::facts));
+    }
+
+    /** Incidents not yet resolved or closed, oldest first, read in the caller's Hibernate Reactive session. */
+    public Uni<List<IncidentFacts>> loadActive() {
+        return Panache.getSession().chain(s -> s.createSelectionQuery(
+                "from Incident where state not in (:ended) order by openedAt, id", Incident.class)
+                .setParameter("ended", List.of(IncidentState.RESOLVED, IncidentState.CLOSED)).setReadOnly(true)
+                .getResultList())
+                .map(list -> list.stream().map(IncidentReader::facts).toList());
+    }
+
+    static IncidentFacts facts(Incident i) {
+        return new IncidentFacts(i.id, i.title, i.state.name(), i.severity.name(), i.openedAt, i.lastEventAt,
+                List.copyOf(i.components), i.excessHarmedLow, i.excessHarmedHigh, i.moneyAtStake, i.checkoutShare,
+                i.resolvedAt, i.closedAt);
     }
 
     /** Incidents not yet resolved or closed. */

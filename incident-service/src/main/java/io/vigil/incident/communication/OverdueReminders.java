@@ -9,25 +9,25 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.jboss.logging.Logger;
 
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.reactive.messaging.MutinyEmitter;
-import io.vertx.mutiny.sqlclient.Pool;
 import io.vigil.contracts.events.v1.StakeholderUpdateOverdue;
-import io.vigil.eventing.CloudEventMessages;
 import io.vigil.eventing.ProtoTime;
+import io.vigil.incident.config.ReactiveTransactions;
 import io.vigil.incident.delivery.SlackMessage;
 import io.vigil.incident.delivery.WebhookOutbox;
+import io.vigil.incident.outbox.EventOutbox;
+import io.vigil.incident.outbox.OutboxRelay;
 
 /**
  * The cadence tick: arms the clocks, then claims every update that is overdue and reminds the comms role, by a
- * webhook (queued in the same transaction as the claim) and a {@code StakeholderUpdateOverdue} event on
- * {@code vigil.incident-updates.v1} (sent after the commit, and awaited). Replicas may tick at once: each missed due time
- * is claimed by exactly one of them.
+ * webhook and a {@code StakeholderUpdateOverdue} event on {@code vigil.incident-updates.v1}, both queued in the same
+ * transaction as the claim (the webhook outbox and the event outbox), so a reminder is raised exactly when its claim
+ * commits and neither can be lost to a crash after it. Replicas may tick at once: each missed due time is claimed by
+ * exactly one of them.
  */
 @ApplicationScoped
 public class OverdueReminders {
@@ -36,19 +36,21 @@ public class OverdueReminders {
     public static final String WEBHOOK_EVENT = "stakeholder_update_overdue";
     private static final DateTimeFormatter HHMM = DateTimeFormatter.ofPattern("HH:mm 'UTC'").withZone(ZoneOffset.UTC);
 
-    private final Pool pool;
+    private final ReactiveTransactions transactions;
     private final UpdateClocks clocks;
-    private final WebhookOutbox outbox;
+    private final WebhookOutbox webhooks;
+    private final EventOutbox events;
+    private final OutboxRelay relay;
     private final CommunicationClock clock;
-    private final MutinyEmitter<byte[]> events;
 
-    OverdueReminders(Pool pool, UpdateClocks clocks, WebhookOutbox outbox, CommunicationClock clock,
-            @Channel("stakeholder-updates") MutinyEmitter<byte[]> events) {
-        this.pool = pool;
+    OverdueReminders(ReactiveTransactions transactions, UpdateClocks clocks, WebhookOutbox webhooks,
+            EventOutbox events, OutboxRelay relay, CommunicationClock clock) {
+        this.transactions = transactions;
         this.clocks = clocks;
-        this.outbox = outbox;
-        this.clock = clock;
+        this.webhooks = webhooks;
         this.events = events;
+        this.relay = relay;
+        this.clock = clock;
     }
 
     @Scheduled(every = "${vigil.communications.tick-every:30s}", identity = "stakeholder-update-cadence",
@@ -58,23 +60,33 @@ public class OverdueReminders {
                 .onFailure().recoverWithNull().replaceWithVoid();
     }
 
-    /** One tick at the clock's now: the reminders this replica raised. */
+    /**
+     * One tick at the clock's now, in a transaction of its own: the reminders this replica raised. Once it commits,
+     * a relay pass is started for the new events without waiting for it (the scheduled relay is the safety net, so
+     * a slow broker never holds up the cadence).
+     */
     public Uni<List<UpdateClocks.Overdue>> tick() {
         Instant now = clock.now();
-        return pool.withTransaction(tx -> clocks.arm(tx)
-                .chain(() -> clocks.claimOverdue(tx, now))
+        return transactions.inTransaction(() -> clocks.arm()
+                .chain(() -> clocks.claimOverdue(now))
                 .call(overdue -> Multi.createFrom().iterable(overdue)
-                        .onItem().transformToUniAndConcatenate(o -> outbox.toCommsRole(tx, WEBHOOK_EVENT,
-                                o.incidentId(), reminder(o), now))
+                        .onItem().transformToUniAndConcatenate(o -> webhooks.toCommsRole(WEBHOOK_EVENT,
+                                o.incidentId(), reminder(o), now)
+                                .chain(() -> enqueueEvent(o, now)))
                         .collect().last()))
-                .call(overdue -> Multi.createFrom().iterable(overdue)
-                        .onItem().transformToUniAndConcatenate(o -> publish(o, now))
-                        .collect().last());
+                .invoke(overdue -> {
+                    if (!overdue.isEmpty()) {
+                        relay.relay().subscribe().with(pass -> { },
+                                e -> LOG.warnf("relaying reminders after the tick failed (the scheduled relay "
+                                        + "retries): %s", e.toString()));
+                    }
+                });
     }
 
-    private Uni<Void> publish(UpdateClocks.Overdue o, Instant now) {
+    private Uni<Void> enqueueEvent(UpdateClocks.Overdue o, Instant now) {
+        UUID eventId = UUID.randomUUID();
         StakeholderUpdateOverdue.Builder event = StakeholderUpdateOverdue.newBuilder()
-                .setEventId(UUID.randomUUID().toString())
+                .setEventId(eventId.toString())
                 .setIncidentId(o.incidentId().toString())
                 .setAudience(o.audience().proto())
                 .setSeverity(o.severity())
@@ -84,10 +96,7 @@ public class OverdueReminders {
         if (o.lastUpdateAt() != null) {
             event.setLastUpdateAt(ProtoTime.of(o.lastUpdateAt()));
         }
-        return events.sendMessage(CloudEventMessages.of("incident-service", o.incidentId().toString(), event.build(),
-                now)).onFailure().invoke(e -> LOG.warnf("overdue event for incident %s not published: %s",
-                        o.incidentId(), e.toString()))
-                .onFailure().recoverWithNull();
+        return events.enqueue(eventId, o.incidentId().toString(), event.build(), now);
     }
 
     private static SlackMessage reminder(UpdateClocks.Overdue o) {

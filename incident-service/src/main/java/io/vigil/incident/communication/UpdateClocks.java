@@ -1,8 +1,6 @@
 package io.vigil.incident.communication;
 
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -12,27 +10,30 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.SqlClient;
-import io.vertx.mutiny.sqlclient.Tuple;
+import io.vigil.incident.incident.IncidentState;
 
 /**
- * The next-update-due clocks in {@code stakeholder_update_clock}. Every statement is safe to run on several replicas
- * at once: arming is an idempotent upsert that never moves a clock's last update backwards, and the overdue sweep
- * claims each missed due time with one conditional UPDATE, so exactly one replica gets it back.
+ * The next-update-due clocks ({@link UpdateClock}). Call these inside {@code Panache.withTransaction}. Safe with
+ * several replicas: every writer of clocks (the cadence tick, posting an update) first takes {@link #lock()}, so
+ * arming never races a post or another replica's arming; and the overdue sweep claims each missed due time with a
+ * conditional update on {@code reminded_due_at}, so exactly one tick ever gets it back, lock or no lock.
  */
 @ApplicationScoped
 public class UpdateClocks {
 
-    private final Pool pool;
+    /** Arbitrary, fixed, distinct from ingest's: the advisory lock every writer of clocks takes. */
+    static final long CLOCKS_LOCK = 0x76696769_6c636c6bL;
+
+    private static final List<IncidentState> ENDED = List.of(IncidentState.RESOLVED, IncidentState.CLOSED);
+
     private final IncidentReader incidents;
     private final UpdateClockPlanner planner;
 
-    UpdateClocks(Pool pool, IncidentReader incidents, CommunicationsConfig config) {
-        this.pool = pool;
+    UpdateClocks(IncidentReader incidents, CommunicationsConfig config) {
         this.incidents = incidents;
         this.planner = new UpdateClockPlanner(CadencePolicy.fromMinutes(config.cadence()));
     }
@@ -46,72 +47,103 @@ public class UpdateClocks {
             Instant lastUpdateAt) {
     }
 
+    /** Serialises the writers of clocks across replicas until the transaction ends. */
+    Uni<Void> lock() {
+        return Panache.getSession().chain(s -> s.createNativeQuery(
+                "SELECT 1 FROM (SELECT pg_advisory_xact_lock(" + CLOCKS_LOCK + ")) AS l", Integer.class)
+                .getSingleResult()).replaceWithVoid();
+    }
+
     /**
      * Brings every clock in line with the incidents: arms clocks for new incidents and audiences, re-plans after a
      * severity change, removes clocks of resolved incidents and of audiences without a cadence at the severity.
+     * Takes {@link #lock()}.
      */
-    public Uni<Void> arm(SqlClient tx) {
-        Uni<Void> removeEnded = tx.query("""
-                DELETE FROM stakeholder_update_clock c USING incident i
-                WHERE c.incident_id = i.id AND i.state IN ('RESOLVED', 'CLOSED')
-                """).execute().replaceWithVoid();
-        return removeEnded.chain(() -> incidents.active(tx)).chain(active -> {
-            if (active.isEmpty()) {
-                return Uni.createFrom().voidItem();
-            }
-            return lastUpdates(tx, active.stream().map(IncidentFacts::id).toArray(UUID[]::new))
-                    .chain(last -> Multi.createFrom().iterable(active)
-                            .onItem().transformToUniAndConcatenate(incident -> armOne(tx, incident, last))
-                            .collect().last().replaceWithVoid());
-        });
+    public Uni<Void> arm() {
+        return lock()
+                .chain(() -> UpdateClock.<UpdateClock>list(
+                        "incidentId in (select i.id from Incident i where i.state in ?1)", ENDED))
+                .chain(ended -> Multi.createFrom().iterable(ended)
+                        .onItem().transformToUniAndConcatenate(c -> c.delete()).collect().last())
+                .chain(() -> incidents.loadActive())
+                .chain(active -> {
+                    if (active.isEmpty()) {
+                        return Uni.createFrom().voidItem();
+                    }
+                    List<UUID> ids = active.stream().map(IncidentFacts::id).toList();
+                    // one statement at a time: a Hibernate Reactive session runs no two queries at once
+                    return existing(ids).chain(clocks -> lastUpdates(ids)
+                            .chain(last -> Multi.createFrom().iterable(active)
+                                    .onItem().transformToUniAndConcatenate(i -> armOne(i, clocks, last))
+                                    .collect().last().replaceWithVoid()));
+                })
+                // the sweep's conditional update must see the clocks as armed
+                .chain(() -> Panache.getSession().chain(s -> s.flush()));
     }
 
-    private Uni<Void> armOne(SqlClient tx, IncidentFacts incident, Map<String, Instant> last) {
-        List<Uni<Void>> steps = new ArrayList<>();
-        for (Audience audience : Audience.values()) {
-            Instant lastUpdate = last.get(incident.id() + "|" + audience.key());
-            Optional<UpdateClockPlanner.PlannedClock> plan = planner.plan(incident, audience, lastUpdate);
-            steps.add(plan.map(p -> upsert(tx, incident.id(), p, lastUpdate))
-                    .orElseGet(() -> remove(tx, incident.id(), audience)));
-        }
+    private Uni<Void> armOne(IncidentFacts incident, Map<UpdateClock.Key, UpdateClock> clocks,
+            Map<UpdateClock.Key, Instant> last) {
         Uni<Void> chain = Uni.createFrom().voidItem();
-        for (Uni<Void> step : steps) {
-            chain = chain.chain(() -> step);
+        for (Audience audience : Audience.values()) {
+            UpdateClock.Key key = new UpdateClock.Key(incident.id(), audience.key());
+            Instant lastUpdate = last.get(key);
+            Optional<UpdateClockPlanner.PlannedClock> plan = planner.plan(incident, audience, lastUpdate);
+            UpdateClock clock = clocks.get(key);
+            chain = chain.chain(() -> plan.map(p -> set(clock, incident.id(), p, lastUpdate))
+                    .orElseGet(() -> clock == null ? Uni.createFrom().voidItem() : clock.delete()));
         }
         return chain;
     }
 
-    /** Sets the clock to the plan; a clock that already saw a later update is left alone (its writer was newer). */
-    Uni<Void> upsert(SqlClient tx, UUID incidentId, UpdateClockPlanner.PlannedClock plan, Instant lastUpdate) {
-        return tx.preparedQuery("""
-                INSERT INTO stakeholder_update_clock (incident_id, audience, severity, cadence_minutes, due_at,
-                                                      last_update_at)
-                VALUES ($1, $2, $3, $4, $5, $6)
-                ON CONFLICT (incident_id, audience) DO UPDATE
-                SET severity = EXCLUDED.severity, cadence_minutes = EXCLUDED.cadence_minutes,
-                    due_at = EXCLUDED.due_at, last_update_at = EXCLUDED.last_update_at
-                WHERE coalesce(EXCLUDED.last_update_at, '-infinity') >= coalesce(stakeholder_update_clock.last_update_at, '-infinity')
-                  AND (stakeholder_update_clock.due_at, stakeholder_update_clock.severity, stakeholder_update_clock.cadence_minutes)
-                      IS DISTINCT FROM (EXCLUDED.due_at, EXCLUDED.severity, EXCLUDED.cadence_minutes)
-                """).execute(Tuple.tuple().addValue(incidentId).addValue(plan.audience().key())
-                .addValue(plan.severity()).addValue((int) plan.cadence().toMinutes()).addValue(utc(plan.dueAt()))
-                .addValue(lastUpdate == null ? null : utc(lastUpdate))).replaceWithVoid();
+    /**
+     * Sets the clock to the plan. A clock that already saw a later update than {@code lastUpdate} is left alone: its
+     * writer knew more.
+     */
+    Uni<Void> set(UpdateClock clock, UUID incidentId, UpdateClockPlanner.PlannedClock plan, Instant lastUpdate) {
+        if (clock == null) {
+            UpdateClock c = new UpdateClock();
+            c.incidentId = incidentId;
+            c.audience = plan.audience().key();
+            apply(c, plan, lastUpdate);
+            return c.persist().replaceWithVoid();
+        }
+        boolean newer = clock.lastUpdateAt != null && (lastUpdate == null || lastUpdate.isBefore(clock.lastUpdateAt));
+        if (!newer) {
+            apply(clock, plan, lastUpdate);
+        }
+        return Uni.createFrom().voidItem();
     }
 
-    Uni<Void> remove(SqlClient tx, UUID incidentId, Audience audience) {
-        return tx.preparedQuery("DELETE FROM stakeholder_update_clock WHERE incident_id = $1 AND audience = $2")
-                .execute(Tuple.of(incidentId, audience.key())).replaceWithVoid();
+    private static void apply(UpdateClock c, UpdateClockPlanner.PlannedClock plan, Instant lastUpdate) {
+        c.severity = plan.severity();
+        c.cadenceMinutes = (int) plan.cadence().toMinutes();
+        c.dueAt = plan.dueAt();
+        c.lastUpdateAt = lastUpdate;
     }
 
-    private Uni<Map<String, Instant>> lastUpdates(SqlClient tx, UUID[] ids) {
-        return tx.preparedQuery("""
-                SELECT incident_id, audience, max(posted_at) AS last FROM stakeholder_update
-                WHERE incident_id = ANY ($1) GROUP BY incident_id, audience
-                """).execute(Tuple.of(ids)).map(rows -> {
-            Map<String, Instant> out = new HashMap<>();
-            for (Row r : rows) {
-                out.put(r.getUUID("incident_id") + "|" + r.getString("audience"),
-                        r.getOffsetDateTime("last").toInstant());
+    /** The clock of one incident and audience, if armed. */
+    Uni<UpdateClock> find(UUID incidentId, Audience audience) {
+        return UpdateClock.findById(new UpdateClock.Key(incidentId, audience.key()));
+    }
+
+    private Uni<Map<UpdateClock.Key, UpdateClock>> existing(List<UUID> ids) {
+        return UpdateClock.<UpdateClock>list("incidentId in ?1", ids).map(list -> {
+            Map<UpdateClock.Key, UpdateClock> out = new HashMap<>();
+            for (UpdateClock c : list) {
+                out.put(new UpdateClock.Key(c.incidentId, c.audience), c);
+            }
+            return out;
+        });
+    }
+
+    private Uni<Map<UpdateClock.Key, Instant>> lastUpdates(List<UUID> ids) {
+        return Panache.getSession().chain(s -> s.createSelectionQuery("""
+                select u.incidentId, u.audience, max(u.postedAt) from StakeholderUpdate u
+                where u.incidentId in (:ids) group by u.incidentId, u.audience
+                """, Object[].class).setParameter("ids", ids).getResultList()).map(rows -> {
+            Map<UpdateClock.Key, Instant> out = new HashMap<>();
+            for (Object[] r : rows) {
+                out.put(new UpdateClock.Key((UUID) r[0], (String) r[1]), (Instant) r[2]);
             }
             return out;
         });
@@ -119,44 +151,35 @@ public class UpdateClocks {
 
     /**
      * Claims every due time that has passed and was not reminded yet. One reminder per missed due time: posting an
-     * update moves the due time, and the new one can be missed (and reminded) again.
+     * update moves the due time, and the new one can be missed (and reminded) again. Each claim is a conditional
+     * update that only one transaction can win: a concurrent one waits on the row, then finds the condition false.
      */
-    public Uni<List<Overdue>> claimOverdue(SqlClient tx, Instant now) {
-        return tx.preparedQuery("""
-                UPDATE stakeholder_update_clock SET reminded_due_at = due_at
-                WHERE due_at <= $1 AND reminded_due_at IS DISTINCT FROM due_at
-                RETURNING incident_id, audience, severity, cadence_minutes, due_at, last_update_at
-                """).execute(Tuple.of(utc(now))).map(rows -> {
-            List<Overdue> out = new ArrayList<>();
-            for (Row r : rows) {
-                OffsetDateTime last = r.getOffsetDateTime("last_update_at");
-                out.add(new Overdue(r.getUUID("incident_id"), Audience.parse(r.getString("audience")).orElseThrow(),
-                        r.getString("severity"), r.getInteger("cadence_minutes"),
-                        r.getOffsetDateTime("due_at").toInstant(), last == null ? null : last.toInstant()));
-            }
-            return out;
-        });
+    public Uni<List<Overdue>> claimOverdue(Instant now) {
+        return UpdateClock.<UpdateClock>list("dueAt <= ?1 and (remindedDueAt is null or remindedDueAt <> dueAt)",
+                Sort.by("dueAt").and("incidentId").and("audience"), now)
+                .chain(candidates -> Multi.createFrom().iterable(candidates)
+                        .onItem().transformToUniAndConcatenate(c -> UpdateClock.update(
+                                "remindedDueAt = ?3 where incidentId = ?1 and audience = ?2 and dueAt = ?3"
+                                        + " and (remindedDueAt is null or remindedDueAt <> ?3)",
+                                c.incidentId, c.audience, c.dueAt)
+                                .map(won -> won == 1 ? Optional.of(overdue(c)) : Optional.<Overdue>empty()))
+                        .collect().asList())
+                .map(claims -> {
+                    List<Overdue> out = new ArrayList<>();
+                    claims.forEach(o -> o.ifPresent(out::add));
+                    return out;
+                });
+    }
+
+    private static Overdue overdue(UpdateClock c) {
+        return new Overdue(c.incidentId, Audience.parse(c.audience).orElseThrow(), c.severity, c.cadenceMinutes,
+                c.dueAt, c.lastUpdateAt);
     }
 
     /** The incident's clocks, for operators. */
-    public Uni<List<UpdateClock>> of(UUID incidentId, Instant now) {
-        return pool.preparedQuery("""
-                SELECT incident_id, audience, severity, cadence_minutes, due_at, last_update_at
-                FROM stakeholder_update_clock WHERE incident_id = $1 ORDER BY due_at, audience
-                """).execute(Tuple.of(incidentId)).map(rows -> {
-            List<UpdateClock> out = new ArrayList<>();
-            for (Row r : rows) {
-                Instant due = r.getOffsetDateTime("due_at").toInstant();
-                OffsetDateTime last = r.getOffsetDateTime("last_update_at");
-                out.add(new UpdateClock(r.getUUID("incident_id"), r.getString("audience"), r.getString("severity"),
-                        r.getInteger("cadence_minutes"), due, last == null ? null : last.toInstant(),
-                        !due.isAfter(now)));
-            }
-            return out;
-        });
-    }
-
-    static OffsetDateTime utc(Instant t) {
-        return t.atOffset(ZoneOffset.UTC);
+    public Uni<List<UpdateClockView>> of(UUID incidentId, Instant now) {
+        return Panache.withSession(() -> UpdateClock.<UpdateClock>list("incidentId",
+                Sort.by("dueAt").and("audience"), incidentId))
+                .map(list -> list.stream().map(c -> UpdateClockView.of(c, now)).toList());
     }
 }

@@ -6,23 +6,24 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.Tuple;
 import io.vigil.incident.communication.CommunicationClock;
+import io.vigil.incident.config.ReactiveTransactions;
 
 /**
  * Sends queued webhooks: claims due rows ({@code FOR UPDATE SKIP LOCKED}, so replicas split the work and never send
@@ -34,25 +35,26 @@ import io.vigil.incident.communication.CommunicationClock;
 public class WebhookDispatcher {
 
     private static final Logger LOG = Logger.getLogger(WebhookDispatcher.class);
-
-    private static final String CLAIM = """
-            UPDATE webhook_delivery d
-            SET next_attempt_at = $2, attempts = d.attempts + 1, last_attempt_at = $1
-            FROM webhook_subscriber s
-            WHERE s.id = d.subscriber_id
-              AND d.id IN (SELECT id FROM webhook_delivery
-                           WHERE status = 'PENDING' AND next_attempt_at <= $1
-                           ORDER BY next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED)
-            RETURNING d.id, d.attempts, d.event_type, d.payload, s.url, s.secret
+    /**
+     * Due deliveries, locked; rows another replica has locked are skipped rather than waited for. Native SQL through
+     * the Hibernate Reactive session (the rows come back as managed entities): reactive Panache queries take no lock
+     * timeout hint, and SKIP LOCKED is the point here.
+     */
+    private static final String CLAIM_DUE = """
+            SELECT * FROM webhook_delivery
+            WHERE status = 'PENDING' AND next_attempt_at <= :now
+            ORDER BY next_attempt_at, id
+            LIMIT :batch
+            FOR UPDATE SKIP LOCKED
             """;
 
-    private final Pool pool;
+    private final ReactiveTransactions transactions;
     private final DeliveryConfig config;
     private final CommunicationClock clock;
     private final HttpClient http;
 
-    WebhookDispatcher(Pool pool, DeliveryConfig config, CommunicationClock clock) {
-        this.pool = pool;
+    WebhookDispatcher(ReactiveTransactions transactions, DeliveryConfig config, CommunicationClock clock) {
+        this.transactions = transactions;
         this.config = config;
         this.clock = clock;
         this.http = HttpClient.newBuilder().connectTimeout(config.requestTimeout())
@@ -80,23 +82,43 @@ public class WebhookDispatcher {
     /** Sends every delivery due now (one batch). */
     public Uni<Round> dispatch() {
         Instant now = clock.now();
-        return pool.preparedQuery(CLAIM)
-                .execute(Tuple.of(utc(now), utc(now.plus(config.lease())), config.batchSize()))
-                .map(rows -> {
-                    List<Claimed> claimed = new ArrayList<>();
-                    for (Row r : rows) {
-                        claimed.add(new Claimed(r.getUUID("id"), r.getInteger("attempts"), r.getString("event_type"),
-                                r.getString("payload"), r.getString("url"), r.getString("secret")));
+        return claim(now).chain(claimed -> {
+            if (claimed.isEmpty()) {
+                return Uni.createFrom().item(new Round(0, 0, 0));
+            }
+            List<Uni<Outcome>> sends = claimed.stream().map(c -> send(c, now)).toList();
+            return Uni.join().all(sends).andCollectFailures().map(WebhookDispatcher::count);
+        });
+    }
+
+    /**
+     * Claims up to a batch of due deliveries in a transaction of its own: their rows locked with SKIP LOCKED (another
+     * replica's claim passes over them instead of waiting), counted as an attempt and moved a lease ahead, so once
+     * this commits no other replica takes them while they are being sent.
+     */
+    private Uni<List<Claimed>> claim(Instant now) {
+        return transactions.inTransaction(() -> Panache.getSession()
+                .chain(session -> session.createNativeQuery(CLAIM_DUE, WebhookDelivery.class)
+                        .setParameter("now", now).setParameter("batch", config.batchSize()).getResultList())
+                .chain(due -> {
+                    if (due.isEmpty()) {
+                        return Uni.createFrom().item(List.<Claimed>of());
                     }
-                    return claimed;
-                })
-                .onItem().transformToUni(claimed -> {
-                    if (claimed.isEmpty()) {
-                        return Uni.createFrom().item(new Round(0, 0, 0));
-                    }
-                    List<Uni<Outcome>> sends = claimed.stream().map(c -> send(c, now)).toList();
-                    return Uni.join().all(sends).andCollectFailures().map(WebhookDispatcher::count);
-                });
+                    Set<UUID> subscriberIds = due.stream().map(d -> d.subscriberId).collect(Collectors.toSet());
+                    return WebhookSubscriber.<WebhookSubscriber>list("id in ?1", subscriberIds).map(subscribers -> {
+                        Map<UUID, WebhookSubscriber> byId = subscribers.stream()
+                                .collect(Collectors.toMap(s -> s.id, s -> s));
+                        List<Claimed> claimed = new ArrayList<>();
+                        for (WebhookDelivery d : due) {
+                            d.attempts++;
+                            d.lastAttemptAt = now;
+                            d.nextAttemptAt = now.plus(config.lease());
+                            WebhookSubscriber s = byId.get(d.subscriberId);
+                            claimed.add(new Claimed(d.id, d.attempts, d.eventType, d.payload, s.url, s.secret));
+                        }
+                        return claimed;
+                    });
+                }));
     }
 
     private static Round count(List<Outcome> outcomes) {
@@ -141,11 +163,12 @@ public class WebhookDispatcher {
     }
 
     private Uni<Outcome> delivered(Claimed c, Instant now, int status) {
-        return pool.preparedQuery("""
-                UPDATE webhook_delivery SET status = 'DELIVERED', delivered_at = $2, last_status_code = $3,
-                       last_error = NULL
-                WHERE id = $1
-                """).execute(Tuple.of(c.id(), utc(now), status)).replaceWith(Outcome.DELIVERED);
+        return record(c, d -> {
+            d.status = WebhookDelivery.DELIVERED;
+            d.deliveredAt = now;
+            d.lastStatusCode = status;
+            d.lastError = null;
+        }).replaceWith(Outcome.DELIVERED);
     }
 
     private Uni<Outcome> failed(Claimed c, Instant now, Integer status, String error) {
@@ -153,15 +176,21 @@ public class WebhookDispatcher {
         if (next.isEmpty()) {
             LOG.warnf("webhook delivery %s dead-lettered after %d attempts (%s)", c.id(), c.attempts(), error);
         }
-        return pool.preparedQuery("""
-                UPDATE webhook_delivery SET status = $2, next_attempt_at = $3, last_status_code = $4, last_error = $5
-                WHERE id = $1
-                """).execute(Tuple.tuple().addValue(c.id()).addValue(next.isPresent() ? "PENDING" : "DEAD")
-                        .addValue(utc(next.orElse(now))).addValue(status).addValue(error))
-                .map(rows -> next.isPresent() ? Outcome.RETRYING : Outcome.DEAD);
+        return record(c, d -> {
+            d.status = next.isPresent() ? WebhookDelivery.PENDING : WebhookDelivery.DEAD;
+            d.nextAttemptAt = next.orElse(now);
+            d.lastStatusCode = status;
+            d.lastError = error;
+        }).map(x -> next.isPresent() ? Outcome.RETRYING : Outcome.DEAD);
     }
 
-    private static OffsetDateTime utc(Instant t) {
-        return t.atOffset(ZoneOffset.UTC);
+    /** An attempt's outcome, in a transaction of its own (the row is this dispatcher's until its lease ends). */
+    private Uni<Void> record(Claimed c, Consumer<WebhookDelivery> outcome) {
+        return transactions.inTransaction(() -> WebhookDelivery.<WebhookDelivery>findById(c.id())
+                .invoke(d -> {
+                    if (d != null) {
+                        outcome.accept(d);
+                    }
+                }).replaceWithVoid());
     }
 }

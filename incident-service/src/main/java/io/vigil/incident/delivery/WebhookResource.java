@@ -53,7 +53,7 @@ public class WebhookResource {
         this.clock = clock;
     }
 
-    public record CreatedSubscriber(WebhookSubscriber subscriber, String secret) {
+    public record CreatedSubscriber(WebhookSubscriberView subscriber, String secret) {
     }
 
     @POST
@@ -100,7 +100,7 @@ public class WebhookResource {
     @Path("subscribers")
     @RolesAllowed(Roles.OPERATOR)
     @Operation(summary = "List webhook subscribers (never their secrets)")
-    public Uni<List<WebhookSubscriber>> list() {
+    public Uni<List<WebhookSubscriberView>> list() {
         return subscribers.list();
     }
 
@@ -109,7 +109,7 @@ public class WebhookResource {
     @RolesAllowed(Roles.OPERATOR)
     @Operation(summary = "The delivery log: newest first, with attempts, last status and error; DEAD = dead letters")
     @APIResponse(responseCode = "400", description = "status not PENDING/DELIVERED/DEAD, or limit out of 1..1000")
-    public Uni<List<WebhookDelivery>> deliveries(@QueryParam("status") String status,
+    public Uni<List<WebhookDeliveryView>> deliveries(@QueryParam("status") String status,
             @QueryParam("subscriber") String subscriber, @QueryParam("limit") @DefaultValue("100") String limitParam) {
         int limit = JsonBodies.limit(limitParam);
         if (status != null && !STATUSES.contains(status)) {

@@ -4,20 +4,25 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.security.SecureRandom;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.hibernate.exception.ConstraintViolationException;
+
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.panache.common.Page;
+import io.quarkus.panache.common.Parameters;
+import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.Tuple;
+import io.vertx.pgclient.PgException;
 import io.vigil.incident.communication.Audience;
 import io.vigil.incident.communication.CommsProblem;
 
@@ -27,20 +32,15 @@ public class WebhookSubscribers {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final Pool pool;
-
-    WebhookSubscribers(Pool pool) {
-        this.pool = pool;
-    }
-
     /** A subscriber as created: the one time its secret is shown. */
-    public record Created(WebhookSubscriber subscriber, String secret) {
+    public record Created(WebhookSubscriberView subscriber, String secret) {
     }
 
     public record NewSubscriber(String name, String url, List<String> audiences, boolean receivesReminders,
             String secret) {
     }
 
+    /** Registers the subscriber; call from a request (a Vert.x context), it opens its own transaction. */
     public Uni<Created> create(NewSubscriber s, String actor, Instant now) {
         validateUrl(s.url());
         List<String> audiences = new ArrayList<>();
@@ -53,65 +53,70 @@ public class WebhookSubscribers {
         if (secret.length() < 32) {
             throw CommsProblem.badField("secret", "must be at least 32 characters");
         }
-        UUID id = UUID.randomUUID();
-        OffsetDateTime at = now.atOffset(ZoneOffset.UTC);
-        return pool.preparedQuery("""
-                INSERT INTO webhook_subscriber (id, name, url, secret, audiences, receives_reminders, active,
-                                                created_by, created_at)
-                VALUES ($1, $2, $3, $4, $5, $6, true, $7, $8)
-                ON CONFLICT (name) DO NOTHING
-                """).execute(Tuple.tuple().addValue(id).addValue(s.name()).addValue(s.url()).addValue(secret)
-                .addValue(String.join(",", audiences)).addValue(s.receivesReminders()).addValue(actor).addValue(at))
-                .map(rows -> {
-                    if (rows.rowCount() == 0) {
-                        throw CommsProblem.conflict("name", "a subscriber named '" + s.name() + "' exists");
-                    }
-                    return new Created(new WebhookSubscriber(id, s.name(), s.url(), List.copyOf(audiences),
-                            s.receivesReminders(), true, actor, now), secret);
-                });
-    }
-
-    public Uni<List<WebhookSubscriber>> list() {
-        return pool.query("""
-                SELECT id, name, url, audiences, receives_reminders, active, created_by, created_at
-                FROM webhook_subscriber ORDER BY name
-                """).execute().map(rows -> {
-            List<WebhookSubscriber> out = new ArrayList<>();
-            for (Row r : rows) {
-                String a = r.getString("audiences");
-                out.add(new WebhookSubscriber(r.getUUID("id"), r.getString("name"), r.getString("url"),
-                        a.isEmpty() ? List.of() : List.of(a.split(",")), r.getBoolean("receives_reminders"),
-                        r.getBoolean("active"), r.getString("created_by"),
-                        r.getOffsetDateTime("created_at").toInstant()));
+        WebhookSubscriber created = new WebhookSubscriber();
+        created.id = UUID.randomUUID();
+        created.name = s.name();
+        created.url = s.url();
+        created.secret = secret;
+        created.audiences = new ArrayList<>(audiences.stream().distinct().toList());
+        created.receivesReminders = s.receivesReminders();
+        created.active = true;
+        created.createdBy = actor;
+        created.createdAt = now;
+        return Panache.withTransaction(() -> WebhookSubscriber.count("name", s.name()).chain(n -> {
+            if (n > 0) {
+                return Uni.createFrom().failure(duplicate(s.name()));
             }
-            return out;
-        });
+            return created.persistAndFlush();
+        }))
+                // two admins registering one name at once: the unique index refuses the second
+                .onFailure(WebhookSubscribers::uniqueViolation).transform(e -> duplicate(s.name()))
+                .replaceWith(() -> new Created(WebhookSubscriberView.of(created), secret));
     }
 
-    public Uni<List<WebhookDelivery>> deliveries(String status, String subscriber, int limit) {
-        return pool.preparedQuery("""
-                SELECT d.id, d.subscriber_id, s.name, d.event_type, d.incident_id, d.status, d.attempts,
-                       d.next_attempt_at, d.last_attempt_at, d.last_status_code, d.last_error, d.created_at,
-                       d.delivered_at, d.payload
-                FROM webhook_delivery d JOIN webhook_subscriber s ON s.id = d.subscriber_id
-                WHERE ($1::text IS NULL OR d.status = $1) AND ($2::text IS NULL OR s.name = $2)
-                ORDER BY d.created_at DESC, d.id LIMIT $3
-                """).execute(Tuple.tuple().addValue(status).addValue(subscriber).addValue(limit)).map(rows -> {
-            List<WebhookDelivery> out = new ArrayList<>();
-            for (Row r : rows) {
-                out.add(new WebhookDelivery(r.getUUID("id"), r.getUUID("subscriber_id"), r.getString("name"),
-                        r.getString("event_type"), r.getUUID("incident_id"), r.getString("status"),
-                        r.getInteger("attempts"), instant(r, "next_attempt_at"), instant(r, "last_attempt_at"),
-                        r.getInteger("last_status_code"), r.getString("last_error"), instant(r, "created_at"),
-                        instant(r, "delivered_at"), r.getString("payload")));
+    private static boolean uniqueViolation(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ConstraintViolationException || t instanceof PgException pg && "23505".equals(pg.getSqlState())) {
+                return true;
             }
-            return out;
-        });
+        }
+        return false;
     }
 
-    private static Instant instant(Row r, String column) {
-        OffsetDateTime t = r.getOffsetDateTime(column);
-        return t == null ? null : t.toInstant();
+    private static CommsProblem duplicate(String name) {
+        return CommsProblem.conflict("name", "a subscriber named '" + name + "' exists");
+    }
+
+    public Uni<List<WebhookSubscriberView>> list() {
+        return Panache.withSession(() -> WebhookSubscriber.<WebhookSubscriber>listAll(Sort.by("name")))
+                .map(list -> list.stream().map(WebhookSubscriberView::of).toList());
+    }
+
+    /** The delivery log, newest first; {@code status} and {@code subscriber} (a name) null for any. */
+    public Uni<List<WebhookDeliveryView>> deliveries(String status, String subscriber, int limit) {
+        return Panache.withSession(() -> WebhookSubscriber.<WebhookSubscriber>listAll().chain(subscribers -> {
+            Map<UUID, String> names = new HashMap<>();
+            subscribers.forEach(s -> names.put(s.id, s.name));
+            StringBuilder where = new StringBuilder("1 = 1");
+            Parameters params = new Parameters();
+            if (status != null) {
+                where.append(" and status = :status");
+                params.and("status", status);
+            }
+            if (subscriber != null) {
+                Optional<UUID> id = subscribers.stream().filter(s -> s.name.equals(subscriber)).map(s -> s.id)
+                        .findFirst();
+                if (id.isEmpty()) {
+                    return Uni.createFrom().item(List.<WebhookDeliveryView>of());
+                }
+                where.append(" and subscriberId = :subscriber");
+                params.and("subscriber", id.get());
+            }
+            return WebhookDelivery.<WebhookDelivery>find(where.toString(), Sort.descending("createdAt").and("id"),
+                    params).page(Page.ofSize(limit)).list()
+                    .map(list -> list.stream().map(d -> WebhookDeliveryView.of(d, names.get(d.subscriberId)))
+                            .toList());
+        }));
     }
 
     private static void validateUrl(String url) {

@@ -3,6 +3,7 @@ package io.vigil.incident.postmortem;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -54,6 +55,44 @@ public class ActionItems {
         return overdueOnly
                 ? ActionItem.list("doneAt is null and dueDate < ?1", Sort.by("dueDate").and("id"), today())
                 : ActionItem.listAll(Sort.by("dueDate").and("id"));
+    }
+
+    /**
+     * Applies the change to the incident's item (404 when the item is not the incident's); audited with the actor and
+     * what changed, old and new. Reopening a done item clears its completion, so it can be overdue again.
+     */
+    public Uni<ActionItem> update(UUID incidentId, UUID itemId, ActionItemChange change, String actor) {
+        return ActionItem.<ActionItem>findById(itemId)
+                .onItem().ifNull().failWith(() -> new IncidentProblem(404, "item_id", "no action item " + itemId))
+                .flatMap(a -> {
+                    if (!a.incidentId.equals(incidentId)) {
+                        return Uni.createFrom().failure(new IncidentProblem(404, "item_id",
+                                "no action item " + itemId + " on incident " + incidentId));
+                    }
+                    List<String> changed = new ArrayList<>();
+                    if (change.owner() != null && !change.owner().equals(a.owner)) {
+                        changed.add("owner: " + a.owner + " -> " + change.owner());
+                        a.owner = change.owner();
+                    }
+                    if (change.dueDate() != null && !change.dueDate().equals(a.dueDate)) {
+                        changed.add("due_date: " + a.dueDate + " -> " + change.dueDate());
+                        a.dueDate = change.dueDate();
+                    }
+                    if (change.verification() != null && !change.verification().equals(a.verification)) {
+                        changed.add("verification: " + a.verification + " -> " + change.verification());
+                        a.verification = change.verification();
+                    }
+                    ActionItemStatus was = a.doneAt == null ? ActionItemStatus.OPEN : ActionItemStatus.DONE;
+                    if (change.status() != null && change.status() != was) {
+                        changed.add("status: " + was + " -> " + change.status());
+                        a.doneAt = change.status() == ActionItemStatus.DONE ? clock.instant() : null;
+                    }
+                    if (changed.isEmpty()) {
+                        return Uni.createFrom().item(a);
+                    }
+                    return audit.record(a.incidentId, actor, "action-item-updated",
+                            a.kind + ": " + a.description + " (" + String.join("; ", changed) + ")").replaceWith(a);
+                });
     }
 
     public Uni<ActionItem> done(UUID id, String actor) {

@@ -9,6 +9,7 @@ import java.util.UUID;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
@@ -17,6 +18,11 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+
+import com.fasterxml.jackson.databind.JsonNode;
 
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
@@ -30,7 +36,9 @@ import io.vigil.incident.incident.IncidentEngine;
 import io.vigil.incident.incident.IncidentProblem;
 import io.vigil.incident.incident.IncidentState;
 import io.vigil.incident.incident.Severity;
+import io.vigil.incident.postmortem.ActionItemChange;
 import io.vigil.incident.postmortem.ActionItemKind;
+import io.vigil.incident.postmortem.ActionItemStatus;
 import io.vigil.incident.postmortem.ActionItems;
 import io.vigil.incident.postmortem.PostmortemDraft;
 import io.vigil.incident.team.IncidentRole;
@@ -415,6 +423,64 @@ public class IncidentResource {
         String who = actor.subject();
         return engine.get(uuid).flatMap(i -> items.add(i, kind, description, owner, due, verification, who))
                 .map(a -> Response.status(201).entity(Views.ActionItemView.of(a, items.today())).build());
+    }
+
+    /** The fields an action item edit may carry. */
+    static final java.util.Set<String> ACTION_ITEM_EDITABLE = java.util.Set.of("owner", "due_date", "status",
+            "verification");
+
+    @PATCH
+    @Path("/{id}/action-items/{itemId}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    @RolesAllowed(Roles.OPERATOR)
+    @WithTransaction
+    @Operation(summary = "Edit an action item: owner, due_date, status (OPEN or DONE), verification",
+            description = "Any subset of the four fields; the others stay. Audited with the token's subject and what "
+                    + "changed. An item moved back to OPEN past its due date is overdue again.")
+    @APIResponse(responseCode = "200", description = "The item as it is now")
+    @APIResponse(responseCode = "400", description = "problem+json naming the field")
+    @APIResponse(responseCode = "404", description = "no such incident, or no such item on it")
+    public Uni<Views.ActionItemView> editActionItem(@PathParam("id") String id, @PathParam("itemId") String itemId,
+            JsonNode body) {
+        UUID uuid = Requests.id(id, "id");
+        UUID item = Requests.id(itemId, "item_id");
+        ActionItemChange change = actionItemChange(body);
+        String who = actor.subject();
+        return engine.get(uuid).flatMap(i -> items.update(uuid, item, change, who))
+                .map(a -> Views.ActionItemView.of(a, items.today()));
+    }
+
+    /** Validates every field before anything is read or written, so a refused edit changes nothing. */
+    static ActionItemChange actionItemChange(JsonNode body) {
+        if (body == null || !body.isObject()) {
+            throw new InvalidField("body", "must be a JSON object with any of " + ACTION_ITEM_EDITABLE);
+        }
+        body.fieldNames().forEachRemaining(f -> {
+            if (!ACTION_ITEM_EDITABLE.contains(f)) {
+                throw new InvalidField(f, "not editable; an action item edit carries only owner, due_date, status,"
+                        + " verification");
+            }
+        });
+        if (body.isEmpty()) {
+            throw new InvalidField("body", "nothing to change: give owner, due_date, status or verification");
+        }
+        String owner = body.has("owner") ? Requests.subject(textOf(body, "owner"), "owner") : null;
+        java.time.LocalDate due = body.has("due_date") ? Requests.date(textOf(body, "due_date"), "due_date") : null;
+        ActionItemStatus status = body.has("status")
+                ? Requests.enumValue(ActionItemStatus.class, textOf(body, "status"), "status") : null;
+        String verification = body.has("verification")
+                ? Requests.text(textOf(body, "verification"), "verification", Requests.MAX_TEXT) : null;
+        return new ActionItemChange(owner, due, status, verification);
+    }
+
+    /** The field's text; null (refused by the field's own check) when it is null or not a string. */
+    private static String textOf(JsonNode body, String field) {
+        JsonNode v = body.get(field);
+        if (v != null && !v.isNull() && !v.isTextual()) {
+            throw new InvalidField(field, "must be a string");
+        }
+        return v == null || v.isNull() ? null : v.textValue();
     }
 
     private Uni<AllClearView> allClearView(Incident i) {

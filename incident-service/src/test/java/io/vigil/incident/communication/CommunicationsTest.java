@@ -179,6 +179,42 @@ class CommunicationsTest {
                 Audience.PUBLIC_STATUS_PAGE), claimed.stream().sorted().toList(), "each once, across both");
     }
 
+    /**
+     * The reminder events go through the outbox in the claim's transaction: with two replicas ticking at once, one
+     * outbox row per missed due time, each relayed once (one claim, acknowledged), and on the topic exactly once with
+     * the row's id as {@code ce_id} and as the payload's {@code event_id}.
+     */
+    @Test
+    void shouldPublishEachReminderOnceThroughTheOutboxWhenReplicasTickTogether() {
+        Instant t0 = Instant.parse("2031-06-10T09:00:00Z");
+        UUID id = TestIncidents.open("Concurrent ticks, published", "SEV1", t0, "checkout-risk-scoring", 1, 2, 3, 0.0);
+        clock.set(t0.plus(Duration.ofMinutes(31)));
+        io.smallrye.mutiny.Uni.combine().all().unis(reminders.tick(), reminders.tick()).asTuple()
+                .await().indefinitely();
+
+        List<Map<String, Object>> rows = io.vigil.incident.Await.until("the reminders relayed", () -> {
+            List<Map<String, Object>> r = TestIncidents.rows(
+                    "SELECT id, status, attempts FROM outbox_event WHERE event_key = ? ORDER BY id", id.toString());
+            return r.size() == 4 && r.stream().allMatch(x -> "SENT".equals(x.get("status"))) ? r : null;
+        });
+        assertTrue(rows.stream().allMatch(r -> Integer.valueOf(1).equals(r.get("attempts"))),
+                "each sent on its first claim: " + rows);
+
+        List<IncidentUpdatesTopic.Received> onTopic = IncidentUpdatesTopic.about(id);
+        assertEquals(rows.stream().map(r -> r.get("id").toString()).sorted().toList(),
+                onTopic.stream().map(r -> r.headers().id()).sorted().toList(), "each row once on the topic, by id");
+        for (IncidentUpdatesTopic.Received r : onTopic) {
+            assertEquals(r.headers().id(), r.event().getEventId(), "ce_id is the payload's event_id");
+            assertEquals("vigil.events.v1.StakeholderUpdateOverdue", r.headers().type());
+            assertEquals(Instant.parse("2031-06-10T09:30:00Z"), ProtoTime.toInstant(r.event().getDueAt()));
+        }
+        assertEquals(List.of(StakeholderAudience.STAKEHOLDER_AUDIENCE_EXECUTIVES,
+                StakeholderAudience.STAKEHOLDER_AUDIENCE_PARTNER_TEAMS,
+                StakeholderAudience.STAKEHOLDER_AUDIENCE_SUPPORT,
+                StakeholderAudience.STAKEHOLDER_AUDIENCE_PUBLIC_STATUS_PAGE),
+                onTopic.stream().map(r -> r.event().getAudience()).sorted().toList(), "the 30-minute audiences");
+    }
+
     @Test
     void shouldReplanTheClockWhenSeverityRises() {
         Instant t0 = Instant.parse("2031-02-10T09:00:00Z");

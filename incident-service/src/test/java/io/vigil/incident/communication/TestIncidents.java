@@ -3,9 +3,14 @@ package io.vigil.incident.communication;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 
@@ -40,6 +45,37 @@ public final class TestIncidents {
         }
         execute("UPDATE incident SET " + column + " = ? WHERE id = ?",
                 value instanceof Instant i ? Timestamp.from(i) : value, id);
+    }
+
+    /** The rows a query returns, each as column name to value (JDBC types). */
+    public static List<Map<String, Object>> rows(String sql, Object... args) {
+        try (Connection c = connect(); PreparedStatement s = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                s.setObject(i + 1, args[i]);
+            }
+            List<Map<String, Object>> out = new ArrayList<>();
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    for (int k = 1; k <= r.getMetaData().getColumnCount(); k++) {
+                        row.put(r.getMetaData().getColumnLabel(k), r.getObject(k));
+                    }
+                    out.add(row);
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Connection connect() throws SQLException {
+        var config = ConfigProvider.getConfig();
+        Properties props = new Properties();
+        props.setProperty("user", config.getValue("quarkus.datasource.username", String.class));
+        config.getOptionalValue("quarkus.datasource.password", String.class)
+                .ifPresent(p -> props.setProperty("password", p));
+        return DriverManager.getConnection(config.getValue("quarkus.datasource.jdbc.url", String.class), props);
     }
 
     public static void execute(String sql, Object... args) {
