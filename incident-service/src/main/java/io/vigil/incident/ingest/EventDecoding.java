@@ -59,7 +59,9 @@ public final class EventDecoding {
     /**
      * Excess harmed transactions = harm bounds (a rate difference, clamped to [0, 1]; an unbounded upper bound means
      * up to all of them) x the treatment's exposure, summed over the harmful guardrails; money at stake = the lower
-     * bound x the average ticket; share of checkout = the treatment's (for monitors: the cohort's) share of traffic.
+     * bound x the average ticket; share of checkout = the treatment's (for monitors: the cohort's) share of traffic,
+     * and for a rollout whose harm is confined to cohorts, the treatment's share times the harmed cohorts' part of the
+     * treatment's exposure (a 10% canary that hurts social logins, 8% of its arm, affects 0.8% of checkout, not 10%).
      */
     public static Impact impact(VerdictIssued v, double averageTicket) {
         double low = 0;
@@ -75,7 +77,32 @@ public final class EventDecoding {
             high += (Double.isFinite(e.getHarmUpper()) ? clamp(e.getHarmUpper()) : 1.0) * exposure;
         }
         double share = Double.isFinite(v.getTreatmentShare()) ? Math.max(0, Math.min(1, v.getTreatmentShare())) : 0;
+        if (!v.getRolloutId().isEmpty()) {
+            share *= harmedPartOfTheArm(v);
+        }
         return new Impact(low, Math.max(low, high), low * averageTicket, share, sla);
+    }
+
+    /**
+     * The harmed cohorts' part of the treatment arm: their largest treatment exposure over the arm's (the all-traffic
+     * guardrails' exposure). 1 when an all-traffic guardrail is harmed, or when no all-traffic guardrail says how big
+     * the arm is (the conservative answer).
+     */
+    static double harmedPartOfTheArm(VerdictIssued v) {
+        long arm = 0;
+        for (GuardrailEvidence e : v.getEvidenceList()) {
+            if (e.getCohort().isEmpty()) {
+                arm = Math.max(arm, e.getTreatmentExposure());
+            }
+        }
+        long harmed = 0;
+        for (GuardrailEvidence e : harmful(v)) {
+            if (e.getCohort().isEmpty()) {
+                return 1.0;
+            }
+            harmed = Math.max(harmed, e.getTreatmentExposure());
+        }
+        return arm <= 0 ? 1.0 : Math.min(1.0, (double) harmed / arm);
     }
 
     private static double clamp(double rate) {

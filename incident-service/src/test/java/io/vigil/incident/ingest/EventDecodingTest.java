@@ -63,6 +63,29 @@ class EventDecodingTest {
     }
 
     @Test
+    void aRolloutHarmingOneCohortAffectsThatCohortsPartOfTheArmNotTheWholeShare() {
+        // The local stack's seed 001 run: a 10% canary, social logins 264 of the arm's 3,374 decisions.
+        GuardrailEvidence all = GuardrailEvidence.newBuilder().setGuardrail("conversion").setMetric("CONVERSION")
+                .setJudgement(Judgement.JUDGEMENT_INCONCLUSIVE).setHarmLower(-0.002).setHarmUpper(0.034)
+                .setTreatmentExposure(3374).build();
+        GuardrailEvidence social = all.toBuilder().setGuardrail("conversion-social").setCohort("login_method=social")
+                .setJudgement(Judgement.JUDGEMENT_HARMFUL).setHarmLower(0.013).setHarmUpper(0.293)
+                .setTreatmentExposure(264).build();
+        VerdictIssued v = VerdictIssued.newBuilder().setKind(VerdictKind.VERDICT_KIND_ROLLBACK).setRolloutId("r")
+                .setTreatmentShare(0.10).setEvaluatedAt(ProtoTime.of(java.time.Instant.parse("2026-11-29T22:10:00Z")))
+                .addEvidence(all).addEvidence(social).build();
+        // 0.10 x 264 / 3374 = 0.0078246...
+        assertEquals(0.10 * 264 / 3374, EventDecoding.impact(v, 85).checkoutShare(), 1e-12);
+        // the same harm on all traffic: the whole share
+        VerdictIssued everyone = v.toBuilder().setEvidence(0, all.toBuilder().setJudgement(Judgement.JUDGEMENT_HARMFUL))
+                .build();
+        assertEquals(0.10, EventDecoding.impact(everyone, 85).checkoutShare(), 1e-12);
+        // no all-traffic guardrail to size the arm: the whole share, conservatively
+        VerdictIssued unsized = v.toBuilder().removeEvidence(0).build();
+        assertEquals(0.10, EventDecoding.impact(unsized, 85).checkoutShare(), 1e-12);
+    }
+
+    @Test
     void aVerdictWithoutItsEventTimeIsRefused() {
         VerdictIssued v = VerdictIssued.newBuilder().setKind(VerdictKind.VERDICT_KIND_ROLLBACK).setRolloutId("r").build();
         assertThrows(IllegalArgumentException.class, () -> EventDecoding.alarm("e", v, 85));
