@@ -58,6 +58,10 @@ final class RolloutDeltaProcessor implements Processor<String, Object, String, b
     private long decisionProgress = Long.MIN_VALUE;
     private long outcomeProgress = Long.MIN_VALUE;
     private long sentWatermark = Long.MIN_VALUE;
+    private List<WatchedRollout> activeCache;
+    private long activeReadAt;
+
+    static final long WATCH_REFRESH_MILLIS = 1_000;
 
     RolloutDeltaProcessor(StreamCounters counters, Duration flushInterval) {
         this.counters = counters;
@@ -82,7 +86,10 @@ final class RolloutDeltaProcessor implements Processor<String, Object, String, b
             }
         }
         store.beforeFlush(this::writeBack);
-        context.schedule(flushInterval, PunctuationType.WALL_CLOCK_TIME, now -> send());
+        context.schedule(flushInterval, PunctuationType.WALL_CLOCK_TIME, now -> {
+            send();
+            activeCache = null;
+        });
     }
 
     @Override
@@ -207,7 +214,23 @@ final class RolloutDeltaProcessor implements Processor<String, Object, String, b
     private record Parsed(byte[] raw, WatchedRollout rollout) {
     }
 
+    /**
+     * The active watches, read from the global store at most every {@link #WATCH_REFRESH_MILLIS} of wall time (and at
+     * each timed flush): opening an iterator on a store registers and removes a JMX metric in Kafka Streams 4, which
+     * done per record took a tenth of the stream thread (JFR). The global store itself follows the watches topic on
+     * its own thread, so a watch was never seen at an exact record anyway; a second later changes nothing counted
+     * (counting does not depend on the shares, and a rollout's traffic starts after its watch is written).
+     */
     private List<WatchedRollout> active() {
+        long now = context.currentSystemTimeMs();
+        if (activeCache == null || now - activeReadAt >= WATCH_REFRESH_MILLIS) {
+            activeCache = readActive();
+            activeReadAt = now;
+        }
+        return activeCache;
+    }
+
+    private List<WatchedRollout> readActive() {
         List<WatchedRollout> active = new ArrayList<>();
         try (KeyValueIterator<String, byte[]> all = watches.all()) {
             while (all.hasNext()) {
@@ -224,7 +247,9 @@ final class RolloutDeltaProcessor implements Processor<String, Object, String, b
     /** The parsed form of a watch, cached per version; null (and counted once) for a watch that cannot be read. */
     private WatchedRollout parse(String rolloutId, byte[] raw) {
         Parsed cached = parsed.get(rolloutId);
-        if (cached != null && Arrays.equals(cached.raw(), raw)) {
+        // The in-memory global store hands back the array it holds: the same array is the same watch, and comparing
+        // the bytes of a watch of hundreds of guardrails for every record is only needed after it changed.
+        if (cached != null && (cached.raw() == raw || Arrays.equals(cached.raw(), raw))) {
             return cached.rollout();
         }
         WatchedRollout fresh = null;
@@ -238,7 +263,7 @@ final class RolloutDeltaProcessor implements Processor<String, Object, String, b
             // Counted once per version: the rollout service validates plans before it writes a watch.
             counters.invalidWatches().incrementAndGet();
         }
-        parsed.put(rolloutId, new Parsed(raw.clone(), fresh));
+        parsed.put(rolloutId, new Parsed(raw, fresh));
         return fresh;
     }
 }

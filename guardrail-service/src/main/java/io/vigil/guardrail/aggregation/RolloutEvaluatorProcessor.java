@@ -78,6 +78,8 @@ final class RolloutEvaluatorProcessor implements Processor<String, byte[], Strin
     private final Map<String, Long> lastMoved = new HashMap<>();
     /** Wall time since which a rollout this task holds state for has had no watch in the global store. */
     private final Map<String, Long> absentSince = new HashMap<>();
+    /** Per rollout id: the watch's bytes as last seen and what they parsed to. */
+    private final Map<String, Parsed> parsedWatches = new HashMap<>();
     private long startedWallMillis;
     private ProcessorContext<String, byte[]> context;
     private KeyValueStore<String, RolloutBucket> buckets;
@@ -117,22 +119,21 @@ final class RolloutEvaluatorProcessor implements Processor<String, byte[], Strin
             counters.undecodable().incrementAndGet();
             return;
         }
+        WatchedRollout rollout = watched(d.getRolloutId());
+        if (rollout != null && !rollout.watch().getActive()) {
+            // The rollout is over (inactive is final): its state is being dropped; what is still in flight goes too.
+            return;
+        }
         if (d.hasWatermarkMillis()) {
             String mark = d.getRolloutId() + "|" + d.getSourcePartition();
             Long before = watermarks.get(mark);
             if (before == null || d.getWatermarkMillis() > before) {
                 watermarks.put(mark, d.getWatermarkMillis());
                 lastMoved.put(mark, context.currentSystemTimeMs());
-                RolloutWatch w = GuardrailTopology.parseWatch(watches.get(d.getRolloutId()));
-                if (w != null && w.getActive()) {
-                    advance(w, context.currentStreamTimeMs());
+                if (rollout != null) {
+                    advance(rollout, context.currentStreamTimeMs());
                 }
             }
-            return;
-        }
-        RolloutWatch watch = GuardrailTopology.parseWatch(watches.get(d.getRolloutId()));
-        if (watch != null && !watch.getActive()) {
-            // The rollout is over (inactive is final): its buckets are being dropped, counts still in flight with them.
             return;
         }
         String key = key(d.getRolloutId(), d.getBucketStartMillis());
@@ -171,18 +172,46 @@ final class RolloutEvaluatorProcessor implements Processor<String, byte[], Strin
     }
 
     private void evaluateAll(long streamTime) {
-        List<RolloutWatch> active = new ArrayList<>();
+        List<WatchedRollout> active = new ArrayList<>();
         try (KeyValueIterator<String, byte[]> all = watches.all()) {
             while (all.hasNext()) {
-                RolloutWatch w = GuardrailTopology.parseWatch(all.next().value);
-                if (w != null && w.getActive()) {
+                WatchedRollout w = watched(all.next().key);
+                if (w != null && w.watch().getActive()) {
                     active.add(w);
                 }
             }
         }
-        for (RolloutWatch w : active) {
+        for (WatchedRollout w : active) {
             advance(w, streamTime);
         }
+    }
+
+    /**
+     * The rollout's watch as stored now, parsed once per version (a watch of hundreds of guardrails takes a while to
+     * parse); null when there is none or it cannot be read.
+     */
+    private WatchedRollout watched(String rolloutId) {
+        byte[] raw = watches.get(rolloutId);
+        if (raw == null) {
+            parsedWatches.remove(rolloutId);
+            return null;
+        }
+        Parsed cached = parsedWatches.get(rolloutId);
+        if (cached != null && (cached.raw() == raw || Arrays.equals(cached.raw(), raw))) {
+            return cached.rollout();
+        }
+        WatchedRollout fresh;
+        try {
+            RolloutWatch w = GuardrailTopology.parseWatch(raw);
+            fresh = w == null ? null : WatchedRollout.of(w);
+        } catch (IllegalArgumentException e) {
+            fresh = null;
+        }
+        parsedWatches.put(rolloutId, new Parsed(raw, fresh));
+        return fresh;
+    }
+
+    private record Parsed(byte[] raw, WatchedRollout rollout) {
     }
 
     /**
@@ -240,7 +269,8 @@ final class RolloutEvaluatorProcessor implements Processor<String, byte[], Strin
      * at most {@code maxPartitionLag} behind this task's stream time; one that lags but moves (a replay, a restore)
      * holds it back as long as it lags.
      */
-    private void advance(RolloutWatch w, long streamTime) {
+    private void advance(WatchedRollout rollout, long streamTime) {
+        RolloutWatch w = rollout.watch();
         if (streamTime < 0) {
             return; // no record yet
         }
@@ -266,12 +296,6 @@ final class RolloutEvaluatorProcessor implements Processor<String, byte[], Strin
                 : minute(w.getSharesCount() == 0 ? limit : w.getShares(0).getFromMillis())
                         + RolloutDeltaProcessor.BUCKET_MILLIS;
         if (from > limit) {
-            return;
-        }
-        WatchedRollout rollout;
-        try {
-            rollout = WatchedRollout.of(w);
-        } catch (IllegalArgumentException e) {
             return;
         }
         for (long at = Math.max(from, limit - MAX_CATCH_UP_MILLIS); at <= limit;
