@@ -14,7 +14,9 @@ import io.vigil.guardrail.aggregation.state.PendingOutcomes;
 /**
  * The topology that joins every outcome with the decision it followed, by transaction id, however late either side
  * arrives: outcomes come minutes (order completed) to months (chargebacks) after their decision, and now and then
- * before it. It keeps a compact projection of each decision in a changelogged state store (not the event), buffers
+ * before it. It keeps a compact projection of each decision in a changelogged state store (not the event) for
+ * {@link Settings#decisionRetention()} of stream time (a second store indexes them by the minute they were stored
+ * under, so expiry reads only the expired; an outcome of an older decision waits and goes unmatched), buffers
  * outcomes that beat their decision, gives up on them after {@link Settings#joinWait()} of stream time (counted and
  * sent to the unmatched topic), and counts every outcome once however often it is delivered.
  *
@@ -25,12 +27,21 @@ import io.vigil.guardrail.aggregation.state.PendingOutcomes;
 public final class DecisionOutcomeJoin {
 
     public static final String DECISIONS_STORE = "decision-projections";
+    /** Key: the decision's event minute (zero-padded) | transaction id, so a range read finds the expired in order. */
+    public static final String DECISION_EXPIRY_STORE = "decision-projections-by-minute";
     public static final String PENDING_STORE = "pending-outcomes";
     static final String JOINED_SINK = "joined-outcomes";
     static final String UNMATCHED_SINK = "unmatched-outcomes";
 
     public record Settings(String decisionsTopic, String outcomesTopic, String joinedTopic, String unmatchedTopic,
-            Duration joinWait, Duration expiryInterval) {
+            Duration joinWait, Duration expiryInterval, Duration decisionRetention) {
+
+        /** Projections kept 130 days: chargebacks come up to 120 days after the payment. */
+        public Settings(String decisionsTopic, String outcomesTopic, String joinedTopic, String unmatchedTopic,
+                Duration joinWait, Duration expiryInterval) {
+            this(decisionsTopic, outcomesTopic, joinedTopic, unmatchedTopic, joinWait, expiryInterval,
+                    Duration.ofDays(130));
+        }
 
         public Settings {
             if (joinWait.isNegative() || joinWait.isZero()) {
@@ -38,6 +49,9 @@ public final class DecisionOutcomeJoin {
             }
             if (expiryInterval.isNegative() || expiryInterval.isZero()) {
                 throw new IllegalArgumentException("expiry interval must be positive, got " + expiryInterval);
+            }
+            if (decisionRetention.isNegative() || decisionRetention.isZero()) {
+                throw new IllegalArgumentException("decision retention must be positive, got " + decisionRetention);
             }
         }
     }
@@ -60,7 +74,10 @@ public final class DecisionOutcomeJoin {
         return topology(s, counters, stores, null);
     }
 
-    /** With a processor named {@code joinedChild}, to be added by the caller, that gets each joined outcome too. */
+    /**
+     * With a processor named {@code joinedChild}, to be added by the caller, that gets each decision kept (its
+     * projection) and each joined outcome, as objects, instead of the joined topic.
+     */
     static Topology topology(Settings s, StreamCounters counters, StoreKind stores, String joinedChild) {
         Topology t = new Topology();
         // Event time from the CloudEvents ce_time header, whatever the application's default extractor is; a new
@@ -72,9 +89,15 @@ public final class DecisionOutcomeJoin {
         t.addProcessor("join", () -> new JoinProcessor(s, counters, joinedChild), "decisions", "outcomes");
         t.addStateStore(Stores.keyValueStoreBuilder(stores.supplier(DECISIONS_STORE), Serdes.String(),
                 ProtoSerde.of(DecisionEntry.parser())), "join");
+        t.addStateStore(Stores.keyValueStoreBuilder(stores.supplier(DECISION_EXPIRY_STORE), Serdes.String(),
+                Serdes.ByteArray()), "join");
         t.addStateStore(Stores.keyValueStoreBuilder(stores.supplier(PENDING_STORE), Serdes.String(),
                 ProtoSerde.of(PendingOutcomes.parser())), "join");
-        t.addSink(JOINED_SINK, s.joinedTopic(), Serdes.String().serializer(), Serdes.ByteArray().serializer(), "join");
+        if (joinedChild == null) {
+            // In the guardrail topology the joined outcomes go to the deltas inside the task; nothing reads the topic.
+            t.addSink(JOINED_SINK, s.joinedTopic(), Serdes.String().serializer(), Serdes.ByteArray().serializer(),
+                    "join");
+        }
         t.addSink(UNMATCHED_SINK, s.unmatchedTopic(), Serdes.String().serializer(), Serdes.ByteArray().serializer(),
                 "join");
         return t;

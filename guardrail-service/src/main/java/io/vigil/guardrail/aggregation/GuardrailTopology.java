@@ -14,13 +14,15 @@ import com.google.protobuf.InvalidProtocolBufferException;
 
 import io.vigil.guardrail.aggregation.state.RolloutBucket;
 import io.vigil.guardrail.aggregation.state.RolloutWatch;
+import io.vigil.guardrail.evaluation.LabelMaturity;
 
 /**
  * guardrail-service's streaming half, in one topology:
  * <ol>
  *   <li>{@link DecisionOutcomeJoin}: outcomes joined with their decisions by transaction id;</li>
- *   <li>{@link RolloutDeltaProcessor}: each decision and joined outcome becomes a delta per watched rollout, keyed by
- *       rollout id (a repartition topic), where the decisions are;</li>
+ *   <li>{@link RolloutDeltaProcessor}: each decision and joined outcome is counted into its minute bucket of every
+ *       watched rollout, where the decisions are, and the buckets' counts go on keyed by rollout id (a repartition
+ *       topic);</li>
  *   <li>{@link RolloutEvaluatorProcessor}: per rollout, minute buckets in a changelogged store, evaluated every minute
  *       of stream time into verdicts on vigil.verdicts.v1.</li>
  * </ol>
@@ -34,6 +36,8 @@ public final class GuardrailTopology {
     public static final String EVALUATED_STORE = "rollout-evaluated";
     /** Per rollout and source partition, how far that partition's task has sent its deltas (event time). */
     public static final String WATERMARKS_STORE = "rollout-watermarks";
+    /** Per rollout and bucket, the counts an upstream task has not sent yet (written back before each commit). */
+    public static final String OPEN_COUNTS_STORE = "rollout-open-counts";
     static final String DELTAS_PROCESSOR = "rollout-deltas";
 
     public record Topics(String decisions, String outcomes, String joined, String unmatched, String rollouts,
@@ -53,9 +57,21 @@ public final class GuardrailTopology {
      *        evaluating task; past it the minute is evaluated anyway and what comes later counts as late
      * @param partitionSilence how long (wall time) a lagging partition's watermark must have stood still before it
      *        counts as silent: in a replay partitions lag by many minutes of event time yet keep moving
+     * @param deltaFlushInterval how often (wall time) an upstream task sends its open counts even if its progress has
+     *        not crossed a minute (it always sends them before a watermark)
+     * @param labels the label-delay distribution: which vintages an incorrect-approval guardrail judges
+     * @param decisionRetention how long (event time) a decision's projection is kept for its outcomes to join
      */
     public record Settings(Duration joinWait, Duration expiryInterval, Duration minimumSettle, int sourcePartitions,
-            Duration maxPartitionLag, Duration partitionSilence) {
+            Duration maxPartitionLag, Duration partitionSilence, Duration deltaFlushInterval, LabelMaturity labels,
+            Duration decisionRetention) {
+
+        /** Counts sent every second, labels known at once, projections kept 130 days. */
+        public Settings(Duration joinWait, Duration expiryInterval, Duration minimumSettle, int sourcePartitions,
+                Duration maxPartitionLag, Duration partitionSilence) {
+            this(joinWait, expiryInterval, minimumSettle, sourcePartitions, maxPartitionLag, partitionSilence,
+                    Duration.ofSeconds(1), LabelMaturity.IMMEDIATE, Duration.ofDays(130));
+        }
 
         public Settings {
             if (minimumSettle.isNegative()) {
@@ -66,6 +82,13 @@ public final class GuardrailTopology {
             }
             if (maxPartitionLag.isNegative()) {
                 throw new IllegalArgumentException("max partition lag must not be negative, got " + maxPartitionLag);
+            }
+            if (deltaFlushInterval.isNegative() || deltaFlushInterval.isZero()) {
+                throw new IllegalArgumentException("delta flush interval must be positive, got " + deltaFlushInterval);
+            }
+            if (decisionRetention.compareTo(joinWait) < 0) {
+                throw new IllegalArgumentException("decision retention " + decisionRetention
+                        + " must be at least the join wait " + joinWait);
             }
         }
     }
@@ -84,15 +107,18 @@ public final class GuardrailTopology {
             DecisionOutcomeJoin.StoreKind stores) {
         Topology t = DecisionOutcomeJoin.topology(new DecisionOutcomeJoin.Settings(topics.decisions(),
                 topics.outcomes(), topics.joined(), topics.unmatched(), settings.joinWait(),
-                settings.expiryInterval()), counters, stores, DELTAS_PROCESSOR);
+                settings.expiryInterval(), settings.decisionRetention()), counters, stores, DELTAS_PROCESSOR);
         // Kept as received (RolloutWatch bytes): the deltas look at every watch for every record, and comparing bytes
         // with the parsed copy they cache costs far less than parsing a watch of hundreds of guardrails each time.
         t.addGlobalStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(ROLLOUTS_STORE), Serdes.String(),
                 Serdes.ByteArray()).withLoggingDisabled(), "rollouts-source",
                 Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), topics.rollouts(),
                 "rollouts-loader", WatchLoader::new);
-        // The decisions feed both the join and the deltas; the join hands its joined outcomes to the deltas directly.
-        t.addProcessor(DELTAS_PROCESSOR, () -> new RolloutDeltaProcessor(counters), "decisions", "join");
+        // The join hands the deltas each decision it keeps and each joined outcome, as objects, in the same task.
+        t.addProcessor(DELTAS_PROCESSOR, () -> new RolloutDeltaProcessor(counters, settings.deltaFlushInterval()),
+                "join");
+        t.addStateStore(WriteBehindStore.builder(Stores.keyValueStoreBuilder(stores.supplier(OPEN_COUNTS_STORE),
+                Serdes.String(), ProtoSerde.of(RolloutBucket.parser()))), DELTAS_PROCESSOR);
         t.addSink("deltas-sink", topics.deltas(), Serdes.String().serializer(), Serdes.ByteArray().serializer(),
                 DELTAS_PROCESSOR);
         t.addSource("deltas-source", Serdes.String().deserializer(), Serdes.ByteArray().deserializer(),

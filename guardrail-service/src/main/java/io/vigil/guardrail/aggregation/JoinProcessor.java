@@ -3,7 +3,6 @@ package io.vigil.guardrail.aggregation;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -24,17 +23,19 @@ import io.vigil.guardrail.aggregation.state.JoinedOutcome;
 import io.vigil.guardrail.aggregation.state.PendingOutcomes;
 import io.vigil.guardrail.aggregation.state.UnmatchedOutcome;
 
-/** One task's share of {@link DecisionOutcomeJoin}: decisions and outcomes of the same partitions. */
-final class JoinProcessor implements Processor<String, byte[], String, byte[]> {
-
-    /** Marks a joined outcome handed to a child processor directly (decisions reach the same child from the source). */
-    static final String JOINED_HEADER = "vigil-joined-outcome";
+/**
+ * One task's share of {@link DecisionOutcomeJoin}: decisions and outcomes of the same partitions. Alone it writes the
+ * joined outcomes to the joined topic; in the guardrail topology it hands each decision it keeps (its projection,
+ * duplicates dropped) and each joined outcome to the child processor instead, as objects, in the same task.
+ */
+final class JoinProcessor implements Processor<String, byte[], String, Object> {
 
     private final DecisionOutcomeJoin.Settings settings;
     private final StreamCounters counters;
     private final String joinedChild;
-    private ProcessorContext<String, byte[]> context;
+    private ProcessorContext<String, Object> context;
     private KeyValueStore<String, DecisionEntry> decisions;
+    private KeyValueStore<String, byte[]> expiry;
     private KeyValueStore<String, PendingOutcomes> pending;
 
     /** @param joinedChild a child processor that also gets each joined outcome, or null */
@@ -45,10 +46,11 @@ final class JoinProcessor implements Processor<String, byte[], String, byte[]> {
     }
 
     @Override
-    public void init(ProcessorContext<String, byte[]> context) {
+    public void init(ProcessorContext<String, Object> context) {
         this.context = context;
         this.decisions = context.getStateStore(DecisionOutcomeJoin.DECISIONS_STORE);
         this.pending = context.getStateStore(DecisionOutcomeJoin.PENDING_STORE);
+        this.expiry = context.getStateStore(DecisionOutcomeJoin.DECISION_EXPIRY_STORE);
         // Stream time, not wall time: a replay expires what the real day would have expired, when it would have.
         context.schedule(settings.expiryInterval(), PunctuationType.STREAM_TIME, this::expire);
     }
@@ -57,13 +59,13 @@ final class JoinProcessor implements Processor<String, byte[], String, byte[]> {
     public void process(Record<String, byte[]> record) {
         String topic = context.recordMetadata().map(RecordMetadata::topic).orElse("");
         if (topic.equals(settings.decisionsTopic())) {
-            onDecision(record.value());
+            onDecision(record.value(), record.timestamp());
         } else {
             onOutcome(record.value());
         }
     }
 
-    private void onDecision(byte[] value) {
+    private void onDecision(byte[] value, long timestamp) {
         DecisionMade d;
         try {
             d = DecisionMade.parseFrom(value);
@@ -83,6 +85,10 @@ final class JoinProcessor implements Processor<String, byte[], String, byte[]> {
             return;
         }
         DecisionEntry entry = DecisionEntry.newBuilder().setDecision(Projections.of(d)).build();
+        if (joinedChild != null) {
+            // Before the outcomes that waited for it, so the child counts the decision first.
+            context.forward(new Record<>(tx, entry.getDecision(), timestamp), joinedChild);
+        }
         PendingOutcomes waiting = pending.get(tx);
         if (waiting != null) {
             pending.delete(tx);
@@ -95,6 +101,15 @@ final class JoinProcessor implements Processor<String, byte[], String, byte[]> {
             }
         }
         decisions.put(tx, entry);
+        // Indexed by the event's time (scoring-service's clock, like stream time), not the payment's: a checkout with a
+        // wrong clock must not keep its projection forever or lose it at once.
+        expiry.put(expiryKey(timestamp, tx), EMPTY);
+    }
+
+    private static final byte[] EMPTY = new byte[0];
+
+    static String expiryKey(long time, String tx) {
+        return String.format("%020d|%s", Math.max(0, Math.floorDiv(time, 60_000L) * 60_000L), tx);
     }
 
     private void onOutcome(byte[] value) {
@@ -146,16 +161,38 @@ final class JoinProcessor implements Processor<String, byte[], String, byte[]> {
                 .setAmountMinor(o.getAmount().getAmountMinor())
                 .setCurrency(o.getAmount().getCurrency())
                 .build();
-        context.forward(new Record<>(tx, joined.toByteArray(), occurred), DecisionOutcomeJoin.JOINED_SINK);
-        if (joinedChild != null) {
+        if (joinedChild == null) {
+            context.forward(new Record<>(tx, joined.toByteArray(), occurred), DecisionOutcomeJoin.JOINED_SINK);
+        } else {
             // In the same task, not through the joined topic: a round trip would put the outcome behind the decisions
             // that followed it by however far the task got meanwhile, which in a replay is many minutes of event time.
-            RecordHeaders marker = new RecordHeaders();
-            marker.add(JOINED_HEADER, new byte[] {1});
-            context.forward(new Record<>(tx, joined.toByteArray(), occurred, marker), joinedChild);
+            context.forward(new Record<>(tx, joined, occurred), joinedChild);
         }
         counters.joined().incrementAndGet();
         return entry.toBuilder().addJoinedOutcomeIds(o.getOutcomeId()).build();
+    }
+
+    /**
+     * Drops the projections stored more than the retention ago (stream time), oldest first: their outcomes, if any
+     * still come, wait and go unmatched. Reads only the expired part of the index.
+     */
+    private void dropOldDecisions(long streamTime) {
+        long cutoff = streamTime - settings.decisionRetention().toMillis();
+        if (cutoff <= 0) {
+            return;
+        }
+        List<String> old = new ArrayList<>();
+        // Up to "<cutoff minute>|", which sorts before every key of that minute: minutes before it are dropped.
+        try (KeyValueIterator<String, byte[]> it = expiry.range(expiryKey(0, ""), expiryKey(cutoff, ""))) {
+            while (it.hasNext()) {
+                old.add(it.next().key);
+            }
+        }
+        for (String key : old) {
+            decisions.delete(key.substring(key.indexOf('|') + 1));
+            expiry.delete(key);
+            counters.decisionsExpired().incrementAndGet();
+        }
     }
 
     private static boolean sameOutcome(ByteString raw, OutcomeRecorded o) {
@@ -167,6 +204,7 @@ final class JoinProcessor implements Processor<String, byte[], String, byte[]> {
     }
 
     private void expire(long streamTime) {
+        dropOldDecisions(streamTime);
         long limit = streamTime - settings.joinWait().toMillis();
         List<KeyValue<String, PendingOutcomes>> expired = new ArrayList<>();
         try (KeyValueIterator<String, PendingOutcomes> all = pending.all()) {

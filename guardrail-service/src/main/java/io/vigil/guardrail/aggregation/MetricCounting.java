@@ -19,7 +19,8 @@ import io.vigil.guardrail.evaluation.GuardrailMetric;
  *   <tr><td>incorrect approval rate</td><td>approved</td><td>CHARGEBACK_FRAUD or FRAUD_REPORTED followed</td></tr>
  *   <tr><td>chargeback rate</td><td>approved</td><td>CHARGEBACK_FRAUD followed</td></tr>
  * </table>
- * Latency is not a rate and is recorded from the decision's timings elsewhere.
+ * A latency guardrail is exposed to every decision that carries Score's server time (DecisionMade.timings.total_us);
+ * its latency goes into the arm's histogram, not into an event count.
  */
 public final class MetricCounting {
 
@@ -31,7 +32,7 @@ public final class MetricCounting {
         return switch (m) {
             case STEP_UP_PASS_RATE, STEP_UP_ABANDON_RATE -> d.getDecision() == Decision.DECISION_STEP_UP_VALUE;
             case INCORRECT_APPROVAL_RATE, CHARGEBACK_RATE -> d.getDecision() == Decision.DECISION_APPROVE_VALUE;
-            case SCORE_P99_LATENCY -> false;
+            case SCORE_P99_LATENCY -> d.getScoreLatencyMicros() > 0;
             default -> true;
         };
     }
@@ -50,7 +51,7 @@ public final class MetricCounting {
 
     /** Is this outcome, following this decision, an event of the metric? */
     public static boolean eventAtOutcome(GuardrailMetric m, DecisionProjection d, int outcomeKind) {
-        if (!exposed(m, d)) {
+        if (m.statistic() == GuardrailMetric.Statistic.QUANTILE || !exposed(m, d)) {
             return false;
         }
         return switch (m) {

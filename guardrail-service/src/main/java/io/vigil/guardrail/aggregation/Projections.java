@@ -28,6 +28,7 @@ public final class Projections {
                 .setPaymentTimeMillis(time)
                 .setRoutedArm(d.getRoutedArmValue())
                 .setRoutedModelVersion(d.getRoutedModelVersion())
+                .setScoreLatencyMicros(d.hasTimings() ? Math.max(0, d.getTimings().getTotalUs()) : 0)
                 .addAllAttributes(Arrays.asList(DecisionAttribute.of(d.getAttributes())));
         if (d.getAttributes().hasAmountUsd()) {
             p.setAmountUsd(d.getAttributes().getAmountUsd());

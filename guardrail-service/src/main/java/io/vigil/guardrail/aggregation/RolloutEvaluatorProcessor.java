@@ -7,9 +7,12 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -18,6 +21,8 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+import org.HdrHistogram.Histogram;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 
@@ -35,6 +40,7 @@ import io.vigil.guardrail.evaluation.GuardrailAssessment;
 import io.vigil.guardrail.evaluation.GuardrailData;
 import io.vigil.guardrail.evaluation.GuardrailEvaluator;
 import io.vigil.guardrail.evaluation.GuardrailMetric;
+import io.vigil.guardrail.evaluation.LabelMaturity;
 import io.vigil.guardrail.evaluation.StepEvaluator;
 import io.vigil.guardrail.evaluation.StepVerdict;
 import io.vigil.guardrail.statistics.DifferenceConfidenceSequence;
@@ -64,8 +70,16 @@ final class RolloutEvaluatorProcessor implements Processor<String, byte[], Strin
     private final int sourcePartitions;
     private final long maxPartitionLagMillis;
     private final long partitionSilenceMillis;
+    private final LabelMaturity labels;
+    /** A watch missing from the global store this long (wall time) is taken as removed and its state dropped. */
+    static final long ABSENT_WATCH_GRACE_MILLIS = Duration.ofMinutes(10).toMillis();
+
     /** Wall time each rollout|partition watermark last moved (since this task started): silence is wall time. */
     private final Map<String, Long> lastMoved = new HashMap<>();
+    /** Wall time since which a rollout this task holds state for has had no watch in the global store. */
+    private final Map<String, Long> absentSince = new HashMap<>();
+    /** Per rollout id: the watch's bytes as last seen and what they parsed to. */
+    private final Map<String, Parsed> parsedWatches = new HashMap<>();
     private long startedWallMillis;
     private ProcessorContext<String, byte[]> context;
     private KeyValueStore<String, RolloutBucket> buckets;
@@ -79,6 +93,7 @@ final class RolloutEvaluatorProcessor implements Processor<String, byte[], Strin
         this.sourcePartitions = settings.sourcePartitions();
         this.maxPartitionLagMillis = settings.maxPartitionLag().toMillis();
         this.partitionSilenceMillis = settings.partitionSilence().toMillis();
+        this.labels = settings.labels();
     }
 
     @Override
@@ -91,6 +106,8 @@ final class RolloutEvaluatorProcessor implements Processor<String, byte[], Strin
         this.watches = context.getStateStore(GuardrailTopology.ROLLOUTS_STORE);
         context.schedule(Duration.ofMillis(RolloutDeltaProcessor.BUCKET_MILLIS), PunctuationType.STREAM_TIME,
                 this::evaluateAll);
+        // Wall time: once a rollout ends, nothing more may come to this task to move its stream time.
+        context.schedule(Duration.ofMinutes(1), PunctuationType.WALL_CLOCK_TIME, now -> dropFinished());
     }
 
     @Override
@@ -102,56 +119,51 @@ final class RolloutEvaluatorProcessor implements Processor<String, byte[], Strin
             counters.undecodable().incrementAndGet();
             return;
         }
+        WatchedRollout rollout = watched(d.getRolloutId());
+        if (rollout != null && !rollout.watch().getActive()) {
+            // The rollout is over (inactive is final): its state is being dropped; what is still in flight goes too.
+            return;
+        }
         if (d.hasWatermarkMillis()) {
             String mark = d.getRolloutId() + "|" + d.getSourcePartition();
             Long before = watermarks.get(mark);
             if (before == null || d.getWatermarkMillis() > before) {
                 watermarks.put(mark, d.getWatermarkMillis());
                 lastMoved.put(mark, context.currentSystemTimeMs());
-                RolloutWatch w = GuardrailTopology.parseWatch(watches.get(d.getRolloutId()));
-                if (w != null && w.getActive()) {
-                    advance(w, context.currentStreamTimeMs());
+                if (rollout != null) {
+                    advance(rollout, context.currentStreamTimeMs());
                 }
             }
             return;
         }
         String key = key(d.getRolloutId(), d.getBucketStartMillis());
-        RolloutBucket b = buckets.get(key);
-        RolloutBucket.Builder next = b == null ? RolloutBucket.newBuilder() : b.toBuilder();
-        int words = Math.max(d.getExposedWordsCount(), d.getEventWordsCount());
-        for (int g = 0; g < words * 64; g++) {
-            long bit = 1L << g;
-            long exposedWord = g >>> 6 < d.getExposedWordsCount() ? d.getExposedWords(g >>> 6) : 0;
-            long eventWord = g >>> 6 < d.getEventWordsCount() ? d.getEventWords(g >>> 6) : 0;
-            if (((exposedWord | eventWord) & bit) == 0) {
-                continue;
+        RolloutBucket stored = buckets.get(key);
+        BucketCounts next = stored == null ? new BucketCounts() : BucketCounts.of(stored);
+        long decisions;
+        if (d.hasCounts()) {
+            next.add(d.getCounts());
+            decisions = d.getCounts().getTreatmentDecisions() + d.getCounts().getControlDecisions();
+        } else {
+            // One record's bits, as builds before the summed counts sent them (still on the topic after an upgrade).
+            int words = Math.max(d.getExposedWordsCount(), d.getEventWordsCount());
+            for (int g = 0; g < words * 64; g++) {
+                long bit = 1L << g;
+                long exposedWord = g >>> 6 < d.getExposedWordsCount() ? d.getExposedWords(g >>> 6) : 0;
+                long eventWord = g >>> 6 < d.getEventWordsCount() ? d.getEventWords(g >>> 6) : 0;
+                next.exposure(g, d.getTreatment(), (exposedWord & bit) != 0 ? 1 : 0);
+                next.event(g, d.getTreatment(), (eventWord & bit) != 0 ? 1 : 0);
             }
-            while (next.getTreatmentExposureCount() <= g) {
-                next.addTreatmentExposure(0).addTreatmentEvents(0).addControlExposure(0).addControlEvents(0);
-            }
-            int e = (exposedWord & bit) != 0 ? 1 : 0;
-            int v = (eventWord & bit) != 0 ? 1 : 0;
-            if (d.getTreatment()) {
-                next.setTreatmentExposure(g, next.getTreatmentExposure(g) + e);
-                next.setTreatmentEvents(g, next.getTreatmentEvents(g) + v);
-            } else {
-                next.setControlExposure(g, next.getControlExposure(g) + e);
-                next.setControlEvents(g, next.getControlEvents(g) + v);
+            decisions = d.getDecision() ? 1 : 0;
+            if (d.getDecision()) {
+                next.decision(d.getTreatment());
             }
         }
         Long last = evaluated.get(d.getRolloutId());
         if (last != null && d.getBucketStartMillis() + RolloutDeltaProcessor.BUCKET_MILLIS <= last) {
             counters.lateDeltas().incrementAndGet();
         }
-        if (d.getDecision()) {
-            counters.bucketedDecisions().incrementAndGet();
-            if (d.getTreatment()) {
-                next.setTreatmentDecisions(next.getTreatmentDecisions() + 1);
-            } else {
-                next.setControlDecisions(next.getControlDecisions() + 1);
-            }
-        }
-        buckets.put(key, next.build());
+        counters.bucketedDecisions().addAndGet(decisions);
+        buckets.put(key, next.toProto());
     }
 
     /** Bucket keys sort by rollout, then by time: the zero-padded start makes the string order the time order. */
@@ -160,17 +172,93 @@ final class RolloutEvaluatorProcessor implements Processor<String, byte[], Strin
     }
 
     private void evaluateAll(long streamTime) {
-        List<RolloutWatch> active = new ArrayList<>();
+        List<WatchedRollout> active = new ArrayList<>();
         try (KeyValueIterator<String, byte[]> all = watches.all()) {
             while (all.hasNext()) {
-                RolloutWatch w = GuardrailTopology.parseWatch(all.next().value);
-                if (w != null && w.getActive()) {
+                WatchedRollout w = watched(all.next().key);
+                if (w != null && w.watch().getActive()) {
                     active.add(w);
                 }
             }
         }
-        for (RolloutWatch w : active) {
+        for (WatchedRollout w : active) {
             advance(w, streamTime);
+        }
+    }
+
+    /**
+     * The rollout's watch as stored now, parsed once per version (a watch of hundreds of guardrails takes a while to
+     * parse); null when there is none or it cannot be read.
+     */
+    private WatchedRollout watched(String rolloutId) {
+        byte[] raw = watches.get(rolloutId);
+        if (raw == null) {
+            parsedWatches.remove(rolloutId);
+            return null;
+        }
+        Parsed cached = parsedWatches.get(rolloutId);
+        if (cached != null && (cached.raw() == raw || Arrays.equals(cached.raw(), raw))) {
+            return cached.rollout();
+        }
+        WatchedRollout fresh;
+        try {
+            RolloutWatch w = GuardrailTopology.parseWatch(raw);
+            fresh = w == null ? null : WatchedRollout.of(w);
+        } catch (IllegalArgumentException e) {
+            fresh = null;
+        }
+        parsedWatches.put(rolloutId, new Parsed(raw, fresh));
+        return fresh;
+    }
+
+    private record Parsed(byte[] raw, WatchedRollout rollout) {
+    }
+
+    /**
+     * Drops the state of every rollout this task holds whose watch has ended (inactive, which is final, or removed):
+     * its buckets, its last judged minute and its partitions' watermarks. Every rollout that has buckets here has
+     * watermarks here (each upstream task sends one after its first counts), so the watermarks name them.
+     */
+    private void dropFinished() {
+        long now = context.currentSystemTimeMs();
+        Set<String> finished = new TreeSet<>();
+        Set<String> absent = new TreeSet<>();
+        List<String> marks = new ArrayList<>();
+        try (KeyValueIterator<String, Long> all = watermarks.all()) {
+            while (all.hasNext()) {
+                String mark = all.next().key;
+                String rollout = mark.substring(0, mark.lastIndexOf('|'));
+                byte[] raw = watches.get(rollout);
+                RolloutWatch w = GuardrailTopology.parseWatch(raw);
+                boolean over = w != null && !w.getActive();
+                if (raw == null) {
+                    // Removed (a tombstone), or not loaded on this instance yet while another already counts for it:
+                    // dropped only once it has stayed away a while.
+                    absent.add(rollout);
+                    over = now - absentSince.computeIfAbsent(rollout, r -> now) >= ABSENT_WATCH_GRACE_MILLIS;
+                }
+                if (over) {
+                    finished.add(rollout);
+                    marks.add(mark);
+                }
+            }
+        }
+        absentSince.keySet().retainAll(absent);
+        for (String rollout : finished) {
+            List<String> keys = new ArrayList<>();
+            try (KeyValueIterator<String, RolloutBucket> it = buckets.prefixScan(rollout + "|",
+                    new StringSerializer())) {
+                while (it.hasNext()) {
+                    keys.add(it.next().key);
+                }
+            }
+            keys.forEach(buckets::delete);
+            evaluated.delete(rollout);
+            counters.rolloutsDropped().incrementAndGet();
+        }
+        for (String mark : marks) {
+            watermarks.delete(mark);
+            lastMoved.remove(mark);
         }
     }
 
@@ -181,7 +269,8 @@ final class RolloutEvaluatorProcessor implements Processor<String, byte[], Strin
      * at most {@code maxPartitionLag} behind this task's stream time; one that lags but moves (a replay, a restore)
      * holds it back as long as it lags.
      */
-    private void advance(RolloutWatch w, long streamTime) {
+    private void advance(WatchedRollout rollout, long streamTime) {
+        RolloutWatch w = rollout.watch();
         if (streamTime < 0) {
             return; // no record yet
         }
@@ -207,12 +296,6 @@ final class RolloutEvaluatorProcessor implements Processor<String, byte[], Strin
                 : minute(w.getSharesCount() == 0 ? limit : w.getShares(0).getFromMillis())
                         + RolloutDeltaProcessor.BUCKET_MILLIS;
         if (from > limit) {
-            return;
-        }
-        WatchedRollout rollout;
-        try {
-            rollout = WatchedRollout.of(w);
-        } catch (IllegalArgumentException e) {
             return;
         }
         for (long at = Math.max(from, limit - MAX_CATCH_UP_MILLIS); at <= limit;
@@ -252,6 +335,22 @@ final class RolloutEvaluatorProcessor implements Processor<String, byte[], Strin
         DifferenceConfidenceSequence.State[] states = new DifferenceConfidenceSequence.State[n];
         Arrays.fill(states, DifferenceConfidenceSequence.State.EMPTY);
         long[][] arm = new long[n][4];
+        // Delayed labels: matured approvals and frauds per arm, the labels expected among them, and over every
+        // vintage the approvals, frauds and labels expected by now.
+        long[][] matured = new long[n][];
+        double[][] expected = new double[n][];
+        Histogram[] treatmentLatency = new Histogram[n];
+        Histogram[] controlLatency = new Histogram[n];
+        for (int g = 0; g < n; g++) {
+            GuardrailMetric m = guardrails.get(g).metric();
+            if (m.statistic() == GuardrailMetric.Statistic.QUANTILE) {
+                treatmentLatency[g] = BucketCounts.latencyHistogram();
+                controlLatency[g] = BucketCounts.latencyHistogram();
+            } else if (m.labelDelayed()) {
+                matured[g] = new long[4];
+                expected[g] = new double[3];
+            }
+        }
         long stepStart = rollout.stepStart(limit);
         long treatmentInStep = 0;
         long controlInStep = 0;
@@ -270,6 +369,9 @@ final class RolloutEvaluatorProcessor implements Processor<String, byte[], Strin
                 any = true;
                 RolloutBucket b = kv.value;
                 double share = rollout.shareAt(start);
+                // A vintage's age: from its newest payment (the bucket's end) to the minute judged.
+                double labelled = labels.expectedShare(limit - start - RolloutDeltaProcessor.BUCKET_MILLIS);
+                boolean mature = labels.mature(limit - start - RolloutDeltaProcessor.BUCKET_MILLIS);
                 for (int g = 0; g < n; g++) {
                     // Guardrails past the stored arrays had nothing in this bucket.
                     boolean stored = g < b.getTreatmentExposureCount();
@@ -280,7 +382,20 @@ final class RolloutEvaluatorProcessor implements Processor<String, byte[], Strin
                     if (guardrails.get(g).metric().statistic() == GuardrailMetric.Statistic.RATE) {
                         states[g] = DifferenceConfidenceSequence.add(states[g],
                                 DifferenceConfidenceSequence.Bucket.ofRates(share, te, tv, ce, cv));
+                    } else if (treatmentLatency[g] != null) {
+                        BucketCounts.recordLatencies(b, g, treatmentLatency[g], controlLatency[g]);
                     } else {
+                        if (matured[g] != null) {
+                            if (mature) {
+                                matured[g][0] += te;
+                                matured[g][1] += tv;
+                                matured[g][2] += ce;
+                                matured[g][3] += cv;
+                                expected[g][2] += (te + ce) * labelled;
+                            }
+                            expected[g][0] += te * labelled;
+                            expected[g][1] += ce * labelled;
+                        }
                         arm[g][0] += te;
                         arm[g][1] += tv;
                         arm[g][2] += ce;
@@ -302,9 +417,21 @@ final class RolloutEvaluatorProcessor implements Processor<String, byte[], Strin
                 budget.perGuardrail(), 100);
         List<GuardrailAssessment> evidence = new ArrayList<>(n);
         for (int g = 0; g < n; g++) {
-            GuardrailData data = guardrails.get(g).metric().statistic() == GuardrailMetric.Statistic.RATE
-                    ? new GuardrailData.Rates(states[g])
-                    : new GuardrailData.ArmRates(arm[g][0], arm[g][1], arm[g][2], arm[g][3]);
+            GuardrailData data;
+            if (guardrails.get(g).metric().statistic() == GuardrailMetric.Statistic.RATE) {
+                data = new GuardrailData.Rates(states[g]);
+            } else if (treatmentLatency[g] != null) {
+                data = new GuardrailData.Latencies(treatmentLatency[g], controlLatency[g]);
+            } else if (matured[g] != null) {
+                long m = matured[g][0] + matured[g][2];
+                data = new GuardrailData.DelayedLabels(
+                        new GuardrailData.ArmRates(matured[g][0], matured[g][1], matured[g][2], matured[g][3]),
+                        m == 0 ? 0 : expected[g][2] / m,
+                        new GuardrailData.ArmRates(arm[g][0], arm[g][1], arm[g][2], arm[g][3]),
+                        expected[g][0], expected[g][1], labels.matureShare());
+            } else {
+                data = new GuardrailData.ArmRates(arm[g][0], arm[g][1], arm[g][2], arm[g][3]);
+            }
             evidence.add(evaluator.evaluate(guardrails.get(g), data, budget.perGuardrail()));
         }
         double share = rollout.shareAt(limit);
@@ -343,7 +470,7 @@ final class RolloutEvaluatorProcessor implements Processor<String, byte[], Strin
             case NON_INFERIOR -> Judgement.JUDGEMENT_NON_INFERIOR;
             case INCONCLUSIVE -> Judgement.JUDGEMENT_INCONCLUSIVE;
         };
-        return GuardrailEvidence.newBuilder()
+        GuardrailEvidence.Builder b = GuardrailEvidence.newBuilder()
                 .setGuardrail(e.guardrail().name())
                 .setMetric(e.guardrail().metric().name())
                 .setCohort(e.guardrail().cohort())
@@ -355,7 +482,10 @@ final class RolloutEvaluatorProcessor implements Processor<String, byte[], Strin
                 .setTreatmentExposure(e.treatmentExposure())
                 .setControlExposure(e.controlExposure())
                 .setAlpha(e.alpha())
-                .setMissing(e.missing() == null ? "" : e.missing())
-                .build();
+                .setMissing(e.missing() == null ? "" : e.missing());
+        if (!Double.isNaN(e.labelMaturity())) {
+            b.setLabelMaturity(e.labelMaturity());
+        }
+        return b.build();
     }
 }

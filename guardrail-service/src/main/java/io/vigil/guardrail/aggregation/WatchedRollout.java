@@ -24,11 +24,28 @@ public final class WatchedRollout {
     private final RolloutWatch watch;
     private final List<Guardrail> guardrails;
     private final List<CohortExpression> cohorts;
+    /** The distinct cohorts (50 cohorts x 8 metrics is 50 cohorts to match, not 400) and each guardrail's among them. */
+    private final List<CohortExpression> distinctCohorts;
+    private final int[] cohortOf;
+    private final GuardrailMetric[] metrics;
 
     private WatchedRollout(RolloutWatch watch, List<Guardrail> guardrails, List<CohortExpression> cohorts) {
         this.watch = watch;
         this.guardrails = guardrails;
         this.cohorts = cohorts;
+        java.util.Map<String, Integer> index = new java.util.HashMap<>();
+        List<CohortExpression> distinct = new ArrayList<>();
+        this.cohortOf = new int[cohorts.size()];
+        this.metrics = new GuardrailMetric[cohorts.size()];
+        for (int g = 0; g < cohorts.size(); g++) {
+            CohortExpression c = cohorts.get(g);
+            cohortOf[g] = index.computeIfAbsent(c.toString(), k -> {
+                distinct.add(c);
+                return distinct.size() - 1;
+            });
+            metrics[g] = guardrails.get(g).metric();
+        }
+        this.distinctCohorts = List.copyOf(distinct);
     }
 
     /** @throws IllegalArgumentException naming what cannot be watched */
@@ -141,6 +158,55 @@ public final class WatchedRollout {
             }
         }
         return words;
+    }
+
+    /**
+     * Counts a decision on its arm: the decision itself, and for every guardrail whose cohort it is in and whose
+     * exposure it counts toward, the exposure, the event if the decision is one, and Score's latency for a latency
+     * guardrail.
+     */
+    void countDecision(DecisionProjection d, boolean treatment, BucketCounts into) {
+        boolean[] in = cohortsOf(d);
+        into.decision(treatment);
+        for (int g = 0; g < metrics.length; g++) {
+            GuardrailMetric m = metrics[g];
+            if (!in[cohortOf[g]] || !MetricCounting.exposed(m, d)) {
+                continue;
+            }
+            into.exposure(g, treatment, 1);
+            if (m.statistic() == GuardrailMetric.Statistic.QUANTILE) {
+                into.latency(g, treatment, d.getScoreLatencyMicros(), 1);
+            } else if (MetricCounting.eventAtDecision(m, d)) {
+                into.event(g, treatment, 1);
+            }
+        }
+    }
+
+    /** The guardrails this outcome of the decision is an event of (empty: nothing to count). */
+    int[] outcomeEvents(DecisionProjection d, int outcomeKind) {
+        boolean[] in = null;
+        int[] hits = new int[0];
+        for (int g = 0; g < metrics.length; g++) {
+            if (!MetricCounting.eventAtOutcome(metrics[g], d, outcomeKind)) {
+                continue;
+            }
+            if (in == null) {
+                in = cohortsOf(d);
+            }
+            if (in[cohortOf[g]]) {
+                hits = java.util.Arrays.copyOf(hits, hits.length + 1);
+                hits[hits.length - 1] = g;
+            }
+        }
+        return hits;
+    }
+
+    private boolean[] cohortsOf(DecisionProjection d) {
+        boolean[] in = new boolean[distinctCohorts.size()];
+        for (int c = 0; c < in.length; c++) {
+            in[c] = distinctCohorts.get(c).matches(d);
+        }
+        return in;
     }
 
     private int words() {

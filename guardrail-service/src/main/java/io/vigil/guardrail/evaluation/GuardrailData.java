@@ -38,7 +38,31 @@ public sealed interface GuardrailData {
         }
     }
 
-    /** Latencies recorded on each arm. */
+    /**
+     * A rate whose events are labels that arrive long after the decision (fraud among approvals): judged on the mature
+     * vintages only ({@code matured}: approvals and frauds of the buckets whose expected label share reached the
+     * mature share; {@code maturedLabelShare} the exposure-weighted expected share among them), while {@code all}
+     * with the labels expected so far on each arm gives the censoring-aware estimate over every vintage;
+     * {@code matureShare} is the expected label share at which a vintage counts as mature.
+     */
+    record DelayedLabels(ArmRates matured, double maturedLabelShare, ArmRates all, double treatmentLabelsExpected,
+            double controlLabelsExpected, double matureShare) implements GuardrailData {
+        public long treatmentExposure() {
+            return matured.treatmentExposure();
+        }
+
+        public long controlExposure() {
+            return matured.controlExposure();
+        }
+
+        /** The share of all approvals' fraud labels expected by now (0 with no approvals). */
+        public double labelMaturity() {
+            long approvals = all.treatmentExposure() + all.controlExposure();
+            return approvals == 0 ? 0 : (treatmentLabelsExpected + controlLabelsExpected) / approvals;
+        }
+    }
+
+    /** Latencies recorded on each arm, in microseconds (judged in milliseconds). */
     record Latencies(Histogram treatment, Histogram control) implements GuardrailData {
         public long treatmentExposure() {
             return treatment.getTotalCount();

@@ -56,6 +56,11 @@ public enum GuardrailMetric {
         return badDirection;
     }
 
+    /** Whether the metric's events are labels that arrive long after the decision, judged on mature vintages only. */
+    public boolean labelDelayed() {
+        return this == INCORRECT_APPROVAL_RATE;
+    }
+
     /** The quantile a QUANTILE metric watches. */
     public double quantile() {
         if (statistic != Statistic.QUANTILE) {

@@ -46,6 +46,21 @@ public interface GuardrailStreamsConfig {
     @WithDefault("PT1M")
     Duration partitionSilence();
 
+    /**
+     * How often (wall time) an upstream task sends the counts it has summed even when its progress has not crossed a
+     * minute (it always sends them before its watermark); bounds how stale a silent partition's last counts get.
+     */
+    @WithDefault("PT1S")
+    Duration deltaFlushInterval();
+
+    /**
+     * How long (stream time) a decision's projection is kept for its outcomes to join: past it (checked every
+     * {@code join-expiry-interval}) it is dropped and a later outcome waits and goes unmatched. Chargebacks come up to
+     * 120 days after the payment.
+     */
+    @WithDefault("P130D")
+    Duration decisionRetention();
+
     /** Partitions of the topics created at start when missing (inputs and the topology's own topics alike). */
     @WithDefault("6")
     int partitions();

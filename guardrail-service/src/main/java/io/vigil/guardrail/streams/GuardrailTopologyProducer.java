@@ -12,6 +12,7 @@ import org.apache.kafka.streams.state.Stores;
 
 import io.vigil.guardrail.aggregation.GuardrailTopology;
 import io.vigil.guardrail.aggregation.StreamCounters;
+import io.vigil.guardrail.evaluation.LabelMaturity;
 
 /**
  * Hands guardrail-service's topology to the quarkus-kafka-streams extension, which runs it (start once the topics
@@ -33,11 +34,11 @@ public class GuardrailTopologyProducer {
      */
     @Produces
     @Singleton
-    Topology topology(GuardrailTopicsConfig topics, GuardrailStreamsConfig streams, StreamCounters counters,
-            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+    Topology topology(GuardrailTopicsConfig topics, GuardrailStreamsConfig streams, GuardrailLabelsConfig labels,
+            StreamCounters counters, @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
         int partitions = GuardrailTopics.partitionsOf(bootstrapServers, topics.decisions(), Duration.ofSeconds(15))
                 .orElse(streams.partitions());
-        return GuardrailTopology.build(topicsOf(topics), settingsOf(streams, partitions), counters,
+        return GuardrailTopology.build(topicsOf(topics), settingsOf(streams, labels, partitions), counters,
                 Stores::persistentKeyValueStore);
     }
 
@@ -46,8 +47,10 @@ public class GuardrailTopologyProducer {
                 t.rolloutWatches(), t.rolloutDeltas(), t.verdicts());
     }
 
-    static GuardrailTopology.Settings settingsOf(GuardrailStreamsConfig s, int sourcePartitions) {
+    static GuardrailTopology.Settings settingsOf(GuardrailStreamsConfig s, GuardrailLabelsConfig labels,
+            int sourcePartitions) {
         return new GuardrailTopology.Settings(s.joinWait(), s.joinExpiryInterval(), s.minimumSettle(),
-                sourcePartitions, s.maxPartitionLag(), s.partitionSilence());
+                sourcePartitions, s.maxPartitionLag(), s.partitionSilence(), s.deltaFlushInterval(),
+                LabelMaturity.parse(labels.maturity(), labels.matureShare()), s.decisionRetention());
     }
 }

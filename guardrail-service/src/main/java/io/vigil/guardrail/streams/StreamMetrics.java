@@ -47,6 +47,10 @@ public class StreamMetrics {
                 c -> c.bucketedDecisions().get());
         counter("vigil.guardrail.rollout.deltas.late", "deltas that reached a bucket after its first evaluation",
                 c -> c.lateDeltas().get());
+        counter("vigil.guardrail.decisions.expired", "decision projections dropped past guardrail.streams.decision-retention",
+                c -> c.decisionsExpired().get());
+        counter("vigil.guardrail.rollouts.dropped", "finished rollouts whose buckets and watermarks were dropped",
+                c -> c.rolloutsDropped().get());
         for (VerdictKind kind : VerdictKind.values()) {
             if (kind == VerdictKind.UNRECOGNIZED || kind.getNumber() == 0) {
                 continue;

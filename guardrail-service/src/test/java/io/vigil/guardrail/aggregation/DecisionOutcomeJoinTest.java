@@ -150,6 +150,42 @@ class DecisionOutcomeJoinTest {
     }
 
     @Test
+    void aProjectionOlderThanTheRetentionIsDroppedAndItsLateOutcomeWaitsAsUnmatched() throws Exception {
+        // Retention of two days: at stream time T0 + 3 days the projection stored at T0 is dropped, the one stored at
+        // T0 + 1.5 days is kept.
+        stop();
+        counters = new StreamCounters();
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, "join-retention-test");
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        driver = new TopologyTestDriver(DecisionOutcomeJoin.topology(new DecisionOutcomeJoin.Settings("decisions",
+                "outcomes", "joined", "unmatched", Duration.ofDays(1), Duration.ofMinutes(10), Duration.ofDays(2)),
+                counters), p);
+        decisions = driver.createInputTopic("decisions", Serdes.String().serializer(), Serdes.ByteArray().serializer());
+        outcomes = driver.createInputTopic("outcomes", Serdes.String().serializer(), Serdes.ByteArray().serializer());
+        joined = driver.createOutputTopic("joined", Serdes.String().deserializer(), Serdes.ByteArray().deserializer());
+        unmatched = driver.createOutputTopic("unmatched", Serdes.String().deserializer(),
+                Serdes.ByteArray().deserializer());
+
+        decide("tx-old", "d-old", T0);
+        decide("tx-mid", "d-mid", T0.plus(Duration.ofHours(36)));
+        decide("tx-new", "d-new", T0.plus(Duration.ofDays(3)));
+        outcome("tx-old", "o-1", OutcomeKind.OUTCOME_KIND_CHARGEBACK_FRAUD, T0.plus(Duration.ofDays(3)));
+        outcome("tx-mid", "o-1", OutcomeKind.OUTCOME_KIND_CHARGEBACK_FRAUD, T0.plus(Duration.ofDays(3)));
+        List<String> joinedIds = new ArrayList<>();
+        for (TestRecord<String, byte[]> r : joined.readRecordsToList()) {
+            joinedIds.add(JoinedOutcome.parseFrom(r.value()).getDecision().getDecisionId());
+        }
+        assertEquals(List.of("d-mid"), joinedIds);
+        assertEquals(1, counters.decisionsExpired().get());
+        assertEquals(1, counters.bufferedOutcomes().get());
+        // A day past the wait, the outcome of the dropped decision is counted unmatched.
+        decide("tx-later", "d-later", T0.plus(Duration.ofDays(4)).plusSeconds(1));
+        assertEquals("tx-old", UnmatchedOutcome.parseFrom(unmatched.readValue()).getTransactionId());
+        assertEquals(1, counters.unmatched().get());
+    }
+
+    @Test
     void replayingTheSameTopicsGivesTheSameJoinedStream() {
         List<byte[]> first = replay();
         stop();
