@@ -62,6 +62,15 @@ final class BenchFeatureService implements AutoCloseable {
      * @throws IllegalStateException naming the build command when the jar is missing
      */
     static BenchFeatureService start(Path root, PostgresServer postgres, String kafka) throws Exception {
+        return start(root, postgres, kafka, Map.of(), java.util.List.of());
+    }
+
+    /**
+     * @param settings   further configuration of the service (e.g. its warm-up)
+     * @param jvmOptions options of its JVM (e.g. an AOT cache)
+     */
+    static BenchFeatureService start(Path root, PostgresServer postgres, String kafka, Map<String, String> settings,
+            java.util.List<String> jvmOptions) throws Exception {
         Path jar = root.resolve("feature-service/target/quarkus-app/quarkus-run.jar");
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: the bench runs the real feature-service; build it first"
@@ -70,8 +79,7 @@ final class BenchFeatureService implements AutoCloseable {
         TestDatabase database = TestDatabase.create(postgres, "vigil_features_bench");
         int grpcPort = KafkaBroker.freePort();
         try {
-            QuarkusServiceProcess process = QuarkusServiceProcess.start("vigil-bench-feature-service", jar,
-                    KafkaBroker.freePort(), Map.of(
+            Map<String, String> properties = new java.util.HashMap<>(Map.of(
                             "kafka.bootstrap.servers", kafka,
                             "quarkus.grpc.server.port", Integer.toString(grpcPort),
                             "quarkus.datasource.username", postgres.user(),
@@ -80,8 +88,10 @@ final class BenchFeatureService implements AutoCloseable {
                             "quarkus.datasource.reactive.url", postgres.reactiveUrl(database.name()),
                             "quarkus.log.category.\"org.apache.kafka\".level", "ERROR",
                             "mp.jwt.verify.publickey.location", TestTokens.publicKeyFile().toString(),
-                            "mp.jwt.verify.issuer", TestTokens.ISSUER),
-                    Duration.ofSeconds(120));
+                            "mp.jwt.verify.issuer", TestTokens.ISSUER));
+            properties.putAll(settings);
+            QuarkusServiceProcess process = QuarkusServiceProcess.start("vigil-bench-feature-service", jar,
+                    KafkaBroker.freePort(), properties, jvmOptions, Duration.ofSeconds(120));
             return new BenchFeatureService(process, database, grpcPort);
         } catch (Exception | Error e) {
             database.close();

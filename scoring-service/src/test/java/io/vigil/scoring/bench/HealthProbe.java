@@ -28,17 +28,28 @@ import io.grpc.health.v1.HealthGrpc;
  * queue (18 ms p99 where an independent client saw 2-4 ms) and flattered the Score/Health ratio; this process sees
  * the server the way a second client does.
  *
- * <p>Run by {@link ScoringBench} as a child process: {@code HealthProbe host port rps seconds startEpochMillis}; prints
- * one line, {@code health-probe n=.. errors=.. p50=.. p99=.. p999=.. max=..} (milliseconds).
+ * <p>Run by {@link ScoringBench} as a child process: {@code HealthProbe rps seconds}; it warms itself, reads
+ * "host port startEpochMillis" from stdin, and prints one line, {@code health-probe n=.. errors=.. p50=.. p99=..
+ * p999=.. max=..} (milliseconds).
  */
 public final class HealthProbe {
 
     public static void main(String[] args) throws Exception {
-        String host = args[0];
-        int port = Integer.parseInt(args[1]);
-        int rps = Integer.parseInt(args[2]);
-        double seconds = Double.parseDouble(args[3]);
-        long startEpochMillis = Long.parseLong(args[4]);
+        int rps = Integer.parseInt(args[0]);
+        double seconds = Double.parseDouble(args[1]);
+        // Warm this JVM's client code against a stand-in first, then wait for the bench to say when to start: the
+        // floor must not include the probe's own JIT compiling (it was spawned 1.5 s before its phase and measured cold).
+        long warmed = ClientWarmUp.run(rps, 8, false);
+        System.out.println("probe warm-up: " + warmed + " Health/Check calls answered by an in-JVM stand-in");
+        System.out.flush();
+        String go = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+        if (go == null) {
+            return;
+        }
+        String[] target = go.trim().split(" ");
+        String host = target[0];
+        int port = Integer.parseInt(target[1]);
+        long startEpochMillis = Long.parseLong(target[2]);
         ManagedChannel channel = ManagedChannelBuilder.forAddress(host, port).usePlaintext().directExecutor().build();
         var health = HealthGrpc.newFutureStub(channel);
         // One call before the clock starts: the connection, not the server, would be measured by the first one.
@@ -92,12 +103,22 @@ public final class HealthProbe {
         channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     }
 
-    /** A probe running in its own JVM (this class path), started now, measuring from {@code startEpochMillis}. */
-    static Process spawn(String host, int port, int rps, double seconds, long startEpochMillis) throws Exception {
+    /**
+     * A probe running in its own JVM (this class path), started now: it warms itself (about 8 s) and waits for
+     * {@link #go}. Spawn it at least that long before its phase.
+     */
+    static Process spawn(int rps, double seconds) throws Exception {
         return new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xms64m", "-Xmx128m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
-                HealthProbe.class.getName(), host, Integer.toString(port), Integer.toString(rps),
-                Double.toString(seconds), Long.toString(startEpochMillis))).redirectErrorStream(true).start();
+                HealthProbe.class.getName(), Integer.toString(rps), Double.toString(seconds)))
+                .redirectErrorStream(true).start();
+    }
+
+    /** Tells a spawned probe to connect to {@code host:port} now and measure from {@code startEpochMillis}. */
+    static void go(Process probe, String host, int port, long startEpochMillis) throws java.io.IOException {
+        var in = probe.getOutputStream();
+        in.write((host + " " + port + " " + startEpochMillis + "\n").getBytes(StandardCharsets.UTF_8));
+        in.flush();
     }
 
     /** Waits for a spawned probe and returns its result line, or the reason there is none. */

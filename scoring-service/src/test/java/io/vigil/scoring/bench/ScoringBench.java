@@ -69,6 +69,10 @@ public final class ScoringBench {
         double duration = seconds(opt.getOrDefault("duration", "30s"));
         double warmup = seconds(opt.getOrDefault("warmup", "60s")); // three cold JVMs on 2 cores still compile after 20 s
         boolean stall = opt.containsKey("stall-features");
+        int connections = Integer.parseInt(opt.getOrDefault("connections", "4"));
+        if (connections < 1) {
+            throw new IllegalArgumentException("--connections must be at least 1: " + connections);
+        }
         // The service's own default (scoring.budget.total); only used to state the stalled-window goal.
         double budgetMs = seconds(opt.getOrDefault("budget", "50ms")) * 1000;
         // --stack: the stack ./bin/vigil up started (Score on 9081), found by its ports and command lines.
@@ -78,6 +82,17 @@ public final class ScoringBench {
         double cold = seconds(opt.getOrDefault("cold", target == null ? "20s" : "0s"));
         Path root = Path.of(opt.getOrDefault("root", ".")).toAbsolutePath().normalize();
 
+        Path profile = opt.containsKey("profile") ? Path.of(opt.get("profile")) : null;
+        if (profile != null && (opt.containsKey("stack") || opt.containsKey("target"))) {
+            throw new IllegalArgumentException("--profile needs the bench's own services (no --target or --stack)");
+        }
+        double clientWarmUp = seconds(opt.getOrDefault("client-warmup", "10s"));
+        if (clientWarmUp > 0) {
+            long t0 = System.nanoTime();
+            long answered = ClientWarmUp.run(rps, clientWarmUp, true);
+            System.out.printf("client warm-up: %d calls answered by an in-JVM stand-in in %.1f s (the bench's own JIT,"
+                    + " before any service starts)%n", answered, (System.nanoTime() - t0) / 1e9);
+        }
         Hosted hosted = new Hosted();
         // Ctrl-C does not run finally blocks: the hook resumes a frozen feature-service and stops what the bench started.
         Thread cleanup = new Thread(hosted::close, "bench-cleanup");
@@ -85,6 +100,10 @@ public final class ScoringBench {
         String host = "127.0.0.1";
         int port;
         try {
+            if (cold > 0) {
+                // Warms itself while the services start; told when to begin once the service is ready.
+                hosted.coldProbe = HealthProbe.spawn(rps, cold);
+            }
             if (target == null) {
                 port = freePort();
                 if (!opt.containsKey("kafka")) {
@@ -96,7 +115,8 @@ public final class ScoringBench {
                 PostgresServer pg = hosted.postgres.server();
                 System.out.println("PostgreSQL: " + pg + " (" + hosted.postgres.origin() + ")");
                 long t0 = System.nanoTime();
-                hosted.features = BenchFeatureService.start(root, pg, opt.get("kafka"));
+                hosted.features = BenchFeatureService.start(root, pg, opt.get("kafka"), settings(opt.get("features-set")),
+                        jvmOptions(opt.get("features-jvm")));
                 System.out.printf("feature-service (the real one, %s) pid %d on port %d, database %s, log %s, up in %.1f s%n",
                         "feature-service/target/quarkus-app/quarkus-run.jar", hosted.features.pid(),
                         hosted.features.port(), hosted.features.databaseName(), hosted.features.log(),
@@ -118,7 +138,8 @@ public final class ScoringBench {
             ProcessCpu cpu = ProcessCpu.suite(hosted.service == null ? -1 : hosted.service.pid(),
                     hosted.features == null ? -1 : hosted.features.pid());
             run(host, port, rps, cold, duration, warmup, stall ? hosted.features : null, budgetMs,
-                    hosted.features != null, cpu);
+                    hosted.features != null, cpu, connections, hosted.coldProbe,
+                    hosted.service == null ? -1 : hosted.service.pid(), profile);
         } finally {
             hosted.close();
             try {
@@ -135,6 +156,7 @@ public final class ScoringBench {
         volatile PostgresLocator.Located postgres;
         volatile BenchFeatureService features;
         volatile Process service;
+        volatile Process coldProbe;
         private boolean closed;
 
         synchronized void close() {
@@ -142,6 +164,9 @@ public final class ScoringBench {
                 return;
             }
             closed = true;
+            if (coldProbe != null) {
+                coldProbe.destroy();
+            }
             if (features != null) {
                 try {
                     features.thaw();
@@ -177,21 +202,31 @@ public final class ScoringBench {
     }
 
     private static void run(String host, int port, int rps, double cold, double duration, double warmup,
-            BenchFeatureService stallTarget, double budgetMs, boolean ownFeatures, ProcessCpu cpu) throws Exception {
-        ManagedChannel channel = ManagedChannelBuilder.forAddress(host, port).usePlaintext().directExecutor().build();
-        var scoring = RiskScoringServiceGrpc.newFutureStub(channel);
+            BenchFeatureService stallTarget, double budgetMs, boolean ownFeatures, ProcessCpu cpu, int connections,
+            Process coldProbe, long servicePid, Path profile) throws Exception {
+        // Several connections, as a checkout fleet opens: the server pins a connection to one event loop, so a single
+        // connection would measure one loop of the service, not the service.
+        ManagedChannel[] channels = new ManagedChannel[connections];
+        var scoring = new RiskScoringServiceGrpc.RiskScoringServiceFutureStub[connections];
+        for (int c = 0; c < connections; c++) {
+            channels[c] = ManagedChannelBuilder.forAddress(host, port).usePlaintext().directExecutor().build();
+            scoring[c] = RiskScoringServiceGrpc.newFutureStub(channels[c]);
+        }
+        ManagedChannel channel = channels[0];
         var health = HealthGrpc.newFutureStub(channel);
         String runId = UUID.randomUUID().toString().substring(0, 8);
 
         System.out.printf("bench scoring: %s:%d, %d rps each of Score and Health/Check (and Health/Check from a JVM of its"
-                + " own: the floor), cold %.0f s, warm-up %.0f s, measured %.0f s%s%n", host, port, rps, cold, warmup,
+                + " own: the floor), Score over %d connections, cold %.0f s, warm-up %.0f s, measured %.0f s%s%n", host, port,
+                rps, connections, cold, warmup,
                 duration, stallTarget != null ? ", feature-service STALLED (SIGSTOP) for the middle third" : "");
         if (cold > 0) {
             // The first seconds after the service said ready, with nothing before them: what a new pod's first
             // checkouts see. Errors and fallbacks are reported, not hidden in a warm-up.
             Phase first = new Phase(rps, cold, runId + "-c");
             long coldStart = System.nanoTime() + 1_500_000_000L;
-            Process probe = HealthProbe.spawn(host, port, rps, cold, System.currentTimeMillis() + 1_500);
+            Process probe = coldProbe;
+            HealthProbe.go(probe, host, port, System.currentTimeMillis() + 1_500);
             Map<String, Double> before = cpu.snapshot();
             first.drive(scoring, health, coldStart);
             first.awaitCompletion(5_000);
@@ -200,6 +235,8 @@ public final class ScoringBench {
             first.report(null, budgetMs, HealthProbe.result(probe, 30));
             System.out.println(ProcessCpu.perScore(before, after, first.calls));
         }
+        // The measured phase's floor warms itself during the warm-up phase.
+        Process floorProbe = HealthProbe.spawn(rps, duration);
         Phase warm = new Phase(rps, warmup, runId + "-w");
         warm.drive(scoring, health, System.nanoTime() + 1_000_000);
         warm.awaitCompletion(5_000);
@@ -233,18 +270,23 @@ public final class ScoringBench {
             staller.setDaemon(true);
             staller.start();
         }
-        Process probe = HealthProbe.spawn(host, port, rps, duration,
-                System.currentTimeMillis() + (start - System.nanoTime()) / 1_000_000);
+        HealthProbe.go(floorProbe, host, port, System.currentTimeMillis() + (start - System.nanoTime()) / 1_000_000);
         Map<String, Double> before = cpu.snapshot();
+        BenchProfiler profiler = profile == null ? null : BenchProfiler.start(servicePid, profile);
         measured.drive(scoring, health, start);
         if (staller != null) {
             staller.join(TimeUnit.SECONDS.toMillis(30));
         }
         measured.awaitCompletion(10_000);
         Map<String, Double> after = cpu.snapshot();
-        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        if (profiler != null) {
+            profiler.stop();
+        }
+        for (ManagedChannel c : channels) {
+            c.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
         System.out.printf("%nwarm phase (after %.0f s of warm-up):%n", warmup);
-        measured.report(window, budgetMs, HealthProbe.result(probe, 30));
+        measured.report(window, budgetMs, HealthProbe.result(floorProbe, 30));
         System.out.println(ProcessCpu.perScore(before, after, measured.calls));
     }
 
@@ -322,6 +364,8 @@ public final class ScoringBench {
         final boolean[] checkFailed;
         final AtomicLong outstanding = new AtomicLong();
         final Map<String, LongAdder> errorCodes = new ConcurrentHashMap<>();
+        /** Answers by decision: the mix decides how much of the path runs (reasons are owed only off approvals). */
+        final Map<String, LongAdder> decisions = new ConcurrentHashMap<>();
         long start;
 
         Phase(int rps, double seconds, String prefix) {
@@ -339,7 +383,7 @@ public final class ScoringBench {
             }
         }
 
-        void drive(RiskScoringServiceGrpc.RiskScoringServiceFutureStub scoring, HealthGrpc.HealthFutureStub health,
+        void drive(RiskScoringServiceGrpc.RiskScoringServiceFutureStub[] scoring, HealthGrpc.HealthFutureStub health,
                 long startNanos) {
             this.start = startNanos;
             HealthCheckRequest healthRequest = HealthCheckRequest.getDefaultInstance();
@@ -357,12 +401,15 @@ public final class ScoringBench {
                 }
                 lateness[i] = Math.max(0, now - due);
                 outstanding.addAndGet(2);
-                ListenableFuture<ScoreResponse> s = scoring.withDeadlineAfter(2, TimeUnit.SECONDS).score(requests[i]);
+                ListenableFuture<ScoreResponse> s = scoring[i % scoring.length].withDeadlineAfter(2, TimeUnit.SECONDS)
+                        .score(requests[i]);
                 Futures.addCallback(s, new FutureCallback<>() {
                     @Override
                     public void onSuccess(ScoreResponse r) {
                         scoreLatency[i] = System.nanoTime() - due;
                         scoreOutcome[i] = r.getFallback() ? (byte) (FALLBACK_OFFSET + r.getFallbackCauseValue()) : OK;
+                        decisions.computeIfAbsent(r.getDecision().name().replace("DECISION_", "")
+                                + (r.getReasonsCount() > 0 ? " (explained)" : ""), d -> new LongAdder()).increment();
                         outstanding.decrementAndGet();
                     }
 
@@ -420,6 +467,9 @@ public final class ScoringBench {
                     window != null ? "; with stalled features the goal is 0 errors and Score p99 <= budget + 2 ms,"
                             + " judged on the stalled window below" : "", all.ratio());
             System.out.println("fallbacks: " + all.fallbacksText());
+            Map<String, Long> mix = new java.util.TreeMap<>();
+            decisions.forEach((k, v) -> mix.put(k, v.sum()));
+            System.out.println("decisions: " + mix);
             if (window != null) {
                 if (window.failure != null) {
                     System.out.println("\nthe stall did not happen as planned: " + window.failure);
@@ -555,7 +605,10 @@ public final class ScoringBench {
         Path log = Files.createTempFile("vigil-bench-scoring-", ".log");
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xms128m", "-Xmx384m",
+                "-Xms128m", "-Xmx384m"));
+        // --service-jvm "-XX:AOTCache=..." : JVM options of the scoring-service process (AOT cache, CDS, GC)
+        cmd.addAll(jvmOptions(opt.get("service-jvm")));
+        cmd.addAll(List.of(
                 "-Dquarkus.http.port=" + httpPort,
                 "-Dquarkus.grpc.server.port=" + port,
                 "-Dscoring.features.port=" + featuresPort,
@@ -583,19 +636,29 @@ public final class ScoringBench {
         cmd.add("-jar");
         cmd.add(jar.toString());
         System.out.println("starting scoring-service on port " + port + " (log " + log + ")");
+        long started = System.nanoTime();
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         long deadline = System.currentTimeMillis() + 120_000;
+        long live = -1;
         while (System.currentTimeMillis() < deadline) {
             if (!p.isAlive()) {
                 throw new IllegalStateException("scoring-service exited with " + p.exitValue() + "; see " + log);
             }
             try {
-                HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + httpPort + "/q/health/live")
-                        .toURL().openConnection();
+                // Ready, not live: readiness waits for the service's own warm-up, and the cold phase is what a
+                // checkout sees once the pod says ready.
+                HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + httpPort
+                        + (live < 0 ? "/q/health/live" : "/q/health/ready")).toURL().openConnection();
                 c.setConnectTimeout(500);
                 c.setReadTimeout(1000);
                 if (c.getResponseCode() == 200) {
-                    return p;
+                    if (live >= 0) {
+                        System.out.printf("scoring-service live after %.1f s, ready (warmed up) after %.1f s%n",
+                                (live - started) / 1e9, (System.nanoTime() - started) / 1e9);
+                        return p;
+                    }
+                    live = System.nanoTime();
+                    continue;
                 }
             } catch (java.io.IOException notYet) {
                 // still starting
@@ -603,7 +666,7 @@ public final class ScoringBench {
             Thread.sleep(250);
         }
         p.destroy();
-        throw new IllegalStateException("scoring-service did not become live within 120 s; see " + log);
+        throw new IllegalStateException("scoring-service did not become ready within 120 s; see " + log);
     }
 
     /**
@@ -649,6 +712,26 @@ public final class ScoringBench {
             return Double.parseDouble(t.substring(0, t.length() - 1)) * 60;
         }
         return Double.parseDouble(t);
+    }
+
+    /** "a=b,c=d" as a map (--features-set). */
+    static Map<String, String> settings(String list) {
+        Map<String, String> settings = new java.util.LinkedHashMap<>();
+        if (list != null && !list.isBlank()) {
+            for (String kv : list.split(",")) {
+                int eq = kv.indexOf('=');
+                if (eq <= 0) {
+                    throw new IllegalArgumentException("expected key=value, got '" + kv + "'");
+                }
+                settings.put(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
+            }
+        }
+        return settings;
+    }
+
+    /** Space-separated JVM options (--service-jvm, --features-jvm). */
+    static List<String> jvmOptions(String options) {
+        return options == null || options.isBlank() ? List.of() : List.of(options.trim().split("\\s+"));
     }
 
     private static Map<String, String> parse(String[] args) {

@@ -56,9 +56,18 @@ public final class QuarkusServiceProcess implements AutoCloseable {
      */
     public static QuarkusServiceProcess start(String name, Path jar, int port, Map<String, String> properties,
             Duration readyTimeout) throws IOException, InterruptedException {
+        return start(name, jar, port, properties, List.of(), readyTimeout);
+    }
+
+    /**
+     * @param jvmOptions options of the service's JVM besides the heap limit (an AOT cache, a CDS archive, a GC)
+     */
+    public static QuarkusServiceProcess start(String name, Path jar, int port, Map<String, String> properties,
+            List<String> jvmOptions, Duration readyTimeout) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx384m");
+        command.addAll(jvmOptions);
         command.add("-Dquarkus.http.port=" + port);
         properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.add("-jar");
