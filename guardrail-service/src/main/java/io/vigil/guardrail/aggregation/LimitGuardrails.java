@@ -1,5 +1,6 @@
 package io.vigil.guardrail.aggregation;
 
+import io.vigil.contracts.events.v1.LimitEvidence;
 import io.vigil.contracts.events.v1.LimitProjection;
 import io.vigil.guardrail.evaluation.GuardrailAssessment;
 import io.vigil.guardrail.evaluation.GuardrailData;
@@ -26,8 +27,8 @@ final class LimitGuardrails {
                 Math.max(share, rollout.nextShareAt(limit)));
     }
 
-    static io.vigil.contracts.events.v1.LimitEvidence of(GuardrailAssessment.LimitCheck c) {
-        io.vigil.contracts.events.v1.LimitEvidence.Builder b = io.vigil.contracts.events.v1.LimitEvidence.newBuilder()
+    static LimitEvidence of(GuardrailAssessment.LimitCheck c) {
+        LimitEvidence.Builder b = LimitEvidence.newBuilder()
                 .setLimit(c.limit())
                 .setPeriodSeconds(c.periodMillis() / 1000)
                 .setDecisionsPerPeriod(c.decisionsPerPeriod())

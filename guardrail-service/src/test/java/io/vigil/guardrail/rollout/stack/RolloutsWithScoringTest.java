@@ -45,6 +45,8 @@ import io.quarkus.test.junit.TestProfile;
 import io.restassured.specification.RequestSpecification;
 import io.vigil.contracts.events.v1.GuardrailEvidence;
 import io.vigil.contracts.events.v1.Judgement;
+import io.vigil.contracts.events.v1.LimitEvidence;
+import io.vigil.contracts.events.v1.LimitProjection;
 import io.vigil.contracts.events.v1.RolloutState;
 import io.vigil.contracts.events.v1.RolloutStateChanged;
 import io.vigil.contracts.events.v1.VerdictIssued;
@@ -453,11 +455,11 @@ class RolloutsWithScoringTest {
                         .setMetric("REVIEW_QUEUE_LOAD").setJudgement(Judgement.JUDGEMENT_INCONCLUSIVE)
                         .setEstimate(-0.001).setHarmLower(-0.002).setHarmUpper(0.0005).setTreatmentExposure(6_000)
                         .setControlExposure(54_000).setAlpha(0.0125)
-                        .setLimit(io.vigil.contracts.events.v1.LimitEvidence.newBuilder().setLimit(1_500)
+                        .setLimit(LimitEvidence.newBuilder().setLimit(1_500)
                                 .setPeriodSeconds(86_400).setDecisionsPerPeriod(1_440_000)
-                                .addProjections(io.vigil.contracts.events.v1.LimitProjection.newBuilder()
+                                .addProjections(LimitProjection.newBuilder()
                                         .setShare(0.1).setEstimate(1_400).setLower(1_300).setUpper(1_520))
-                                .addProjections(io.vigil.contracts.events.v1.LimitProjection.newBuilder()
+                                .addProjections(LimitProjection.newBuilder()
                                         .setShare(0.25).setEstimate(1_700).setLower(1_600).setUpper(1_800))
                                 .setBlocksPromotion("promotion to 25% would overload the review queue")))
                 .build();
