@@ -1,6 +1,8 @@
 package io.vigil.cli.rollout;
 
 import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.io.PrintWriter;
 import java.io.StringReader;
 import java.nio.file.Files;
@@ -24,7 +26,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * {@code vigil rollout create|status|pause|resume|promote|abort|sign-off}: guardrail-service's /rollouts for people
+ * {@code vigil rollout create|status|pause|resume|promote|abort|sign-off|capacity}: guardrail-service's /rollouts for people
  * (tables, the chart URLs) and scripts ({@code --output json}: the service's JSON as it came). Exit 0 ok, 1 the
  * service refused or failed (its problem detail printed), 2 wrong usage.
  */
@@ -32,7 +34,7 @@ import picocli.CommandLine.Model.CommandSpec;
         description = "Rollouts of models and policies (guardrail-service /rollouts).",
         subcommands = {RolloutCommand.Create.class, RolloutCommand.Status.class, RolloutCommand.Pause.class,
                 RolloutCommand.Resume.class, RolloutCommand.Promote.class, RolloutCommand.Abort.class,
-                RolloutCommand.SignOff.class})
+                RolloutCommand.SignOff.class, RolloutCommand.Capacity.class})
 public final class RolloutCommand implements Runnable {
 
     @Spec
@@ -41,7 +43,7 @@ public final class RolloutCommand implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(),
-                "a subcommand is required: create, status, pause, resume, promote, abort or sign-off");
+                "a subcommand is required: create, status, pause, resume, promote, abort, sign-off or capacity");
     }
 
     /** Shared by the subcommands: print the answer or its problem. */
@@ -208,6 +210,36 @@ public final class RolloutCommand implements Runnable {
                 body.add("reason", reason);
             }
             return show(guardrail.post("/rollouts/" + id + "/sign-offs", "application/json", body.build().toString()));
+        }
+    }
+
+    @Command(name = "capacity", mixinStandardHelpOptions = true, description = "Change a REVIEW_QUEUE_LOAD or "
+            + "STEP_UP_BUDGET guardrail's capacity (events per period); audited, judged from the next minute on.")
+    static final class Capacity extends Base {
+        @Parameters(index = "0", paramLabel = "ID")
+        String id;
+
+        @Option(names = "--guardrail", required = true, description = "the guardrail's name in the plan")
+        String name;
+
+        @Option(names = "--capacity", required = true, description = "events per period, e.g. 1500")
+        double capacity;
+
+        @Option(names = "--period", description = "hour, day, week or e.g. 30m; default: the guardrail's own")
+        String period;
+
+        @Option(names = "--reason", required = true, description = "why (it goes to the audit trail)")
+        String reason;
+
+        @Override
+        int run() throws IOException, InterruptedException {
+            var body = Json.createObjectBuilder().add("capacity", capacity).add("reason", reason);
+            if (period != null) {
+                body.add("period", period);
+            }
+            return show(guardrail.put("/rollouts/" + id + "/guardrails/" + URLEncoder.encode(name,
+                    StandardCharsets.UTF_8).replace("+", "%20") + "/capacity", "application/json",
+                    body.build().toString()));
         }
     }
 

@@ -53,8 +53,12 @@ final class RolloutTables {
         out.println("Guardrails (charts: SVG, open with the same bearer token):");
         for (JsonValue v : array(d, "guardrails")) {
             JsonObject g = v.asJsonObject();
-            out.printf("  %-24s %-22s %-28s margin %-8s %-8s %s%n", text(g, "name"), text(g, "metric"),
-                    text(g, "cohort").isEmpty() ? "(all)" : text(g, "cohort"), text(g, "margin"), text(g, "action"),
+            // Judged against control with a margin, or against a limit of its own (a capacity, a ceiling).
+            String limit = text(g, "limit");
+            String judged = limit.equals("-") ? "margin " + text(g, "margin")
+                    : (text(g, "period_seconds").equals("-") ? "ceiling " : "capacity ") + limit;
+            out.printf("  %-24s %-22s %-28s %-24s %-8s %s%n", text(g, "name"), text(g, "metric"),
+                    text(g, "cohort").isEmpty() ? "(all)" : text(g, "cohort"), judged, text(g, "action"),
                     text(g, "chart"));
         }
         if (d.get("latest_verdict") instanceof JsonObject lv) {
@@ -68,6 +72,27 @@ final class RolloutTables {
                         text(e, "guardrail"), text(e, "judgement"), text(e, "estimate"), text(e, "harm_lower"),
                         text(e, "harm_upper"), text(e, "margin"), text(e, "treatment_exposure"),
                         text(e, "control_exposure"), text(e, "missing").equals("-") ? "" : text(e, "missing"));
+                if (e.get("limit") instanceof JsonObject l) {
+                    boolean capacity = l.getJsonNumber("period_seconds").longValue() > 0;
+                    StringBuilder projected = new StringBuilder();
+                    for (JsonValue p : array(l, "projections")) {
+                        JsonObject x = p.asJsonObject();
+                        projected.append(projected.length() == 0 ? "" : ", ").append(capacity
+                                ? String.format(Locale.ROOT, "%s: %.0f [%.0f, %.0f]",
+                                        percent(x.getJsonNumber("share").doubleValue()),
+                                        x.getJsonNumber("estimate").doubleValue(),
+                                        x.getJsonNumber("lower").doubleValue(), x.getJsonNumber("upper").doubleValue())
+                                : String.format(Locale.ROOT, "%s [%s, %s]",
+                                        percent(x.getJsonNumber("estimate").doubleValue()),
+                                        percent(x.getJsonNumber("lower").doubleValue()),
+                                        percent(x.getJsonNumber("upper").doubleValue())));
+                    }
+                    double value = l.getJsonNumber("limit").doubleValue();
+                    out.printf("  %-24s %s against %s%n", "", capacity ? "per " + duration(
+                            l.getJsonNumber("period_seconds").longValue()) + " at shares " + projected
+                            : "treatment's projected rate " + projected, capacity
+                                    ? String.format(Locale.ROOT, "capacity %.0f", value) : "ceiling " + percent(value));
+                }
             }
         }
         JsonArray audit = array(d, "audit");

@@ -13,6 +13,7 @@ import io.vigil.guardrail.evaluation.GuardrailMetric;
  * <table>
  *   <tr><th>metric</th><th>exposure: decisions that</th><th>event</th></tr>
  *   <tr><td>approval / decline / step-up / review rate</td><td>all</td><td>decided so</td></tr>
+ *   <tr><td>review-queue load / step-up budget</td><td>all</td><td>decided REVIEW / STEP_UP</td></tr>
  *   <tr><td>fallback rate</td><td>all</td><td>fell back</td></tr>
  *   <tr><td>conversion</td><td>all</td><td>ORDER_COMPLETED followed</td></tr>
  *   <tr><td>step-up pass / abandon rate</td><td>stepped up</td><td>STEP_UP_PASSED / STEP_UP_ABANDONED followed</td></tr>
@@ -42,8 +43,8 @@ public final class MetricCounting {
         return switch (m) {
             case APPROVAL_RATE -> d.getDecision() == Decision.DECISION_APPROVE_VALUE;
             case DECLINE_RATE -> d.getDecision() == Decision.DECISION_DECLINE_VALUE;
-            case STEP_UP_RATE -> d.getDecision() == Decision.DECISION_STEP_UP_VALUE;
-            case REVIEW_RATE -> d.getDecision() == Decision.DECISION_REVIEW_VALUE;
+            case STEP_UP_RATE, STEP_UP_BUDGET -> d.getDecision() == Decision.DECISION_STEP_UP_VALUE;
+            case REVIEW_RATE, REVIEW_QUEUE_LOAD -> d.getDecision() == Decision.DECISION_REVIEW_VALUE;
             case FALLBACK_RATE -> d.getFallback();
             default -> false;
         };

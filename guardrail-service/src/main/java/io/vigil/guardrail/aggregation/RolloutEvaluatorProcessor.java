@@ -346,7 +346,7 @@ final class RolloutEvaluatorProcessor implements Processor<String, byte[], Strin
             if (m.statistic() == GuardrailMetric.Statistic.QUANTILE) {
                 treatmentLatency[g] = BucketCounts.latencyHistogram();
                 controlLatency[g] = BucketCounts.latencyHistogram();
-            } else if (m.labelDelayed()) {
+            } else if (guardrails.get(g).labelDelayed()) {
                 matured[g] = new long[4];
                 expected[g] = new double[3];
             }
@@ -431,6 +431,9 @@ final class RolloutEvaluatorProcessor implements Processor<String, byte[], Strin
                         expected[g][0], expected[g][1], labels.matureShare());
             } else {
                 data = new GuardrailData.ArmRates(arm[g][0], arm[g][1], arm[g][2], arm[g][3]);
+                if (guardrails.get(g).metric().statistic() == GuardrailMetric.Statistic.LOAD) {
+                    data = LimitGuardrails.load((GuardrailData.ArmRates) data, rollout, limit);
+                }
             }
             evidence.add(evaluator.evaluate(guardrails.get(g), data, budget.perGuardrail()));
         }
@@ -485,6 +488,9 @@ final class RolloutEvaluatorProcessor implements Processor<String, byte[], Strin
                 .setMissing(e.missing() == null ? "" : e.missing());
         if (!Double.isNaN(e.labelMaturity())) {
             b.setLabelMaturity(e.labelMaturity());
+        }
+        if (e.limitCheck() != null) {
+            b.setLimit(LimitGuardrails.of(e.limitCheck()));
         }
         return b.build();
     }

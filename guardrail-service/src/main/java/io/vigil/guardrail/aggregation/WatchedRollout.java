@@ -69,7 +69,8 @@ public final class WatchedRollout {
         for (WatchedGuardrail g : w.getGuardrailsList()) {
             CohortExpression cohort = CohortExpression.parse(g.getCohort());
             guardrails.add(new Guardrail(g.getName(), GuardrailMetric.valueOf(g.getMetric()), cohort.toString(),
-                    g.getMargin(), GuardrailAction.valueOf(g.getAction()), g.getMinimumExposurePerArm()));
+                    g.getMargin(), GuardrailAction.valueOf(g.getAction()), g.getMinimumExposurePerArm(),
+                    g.hasLimit() ? g.getLimit() : Double.NaN, g.getPeriodMillis()));
             cohorts.add(cohort);
         }
         return new WatchedRollout(w, List.copyOf(guardrails), List.copyOf(cohorts));
@@ -96,6 +97,21 @@ public final class WatchedRollout {
             }
         }
         return share;
+    }
+
+    /**
+     * The share of the step after the one in force at {@code time}: the plan's next step, or 1 when the current step
+     * is the last (promotion then completes: the target takes all traffic) or the watch names no planned shares.
+     */
+    public double nextShareAt(long time) {
+        int current = -1;
+        for (ShareChange s : watch.getSharesList()) {
+            if (s.getFromMillis() <= time) {
+                current++;
+            }
+        }
+        int next = current + 1;
+        return next < watch.getPlannedSharesCount() ? watch.getPlannedShares(next) : 1.0;
     }
 
     /** When the step in force at {@code time} began. */

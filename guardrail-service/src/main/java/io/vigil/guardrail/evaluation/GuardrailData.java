@@ -62,6 +62,28 @@ public sealed interface GuardrailData {
         }
     }
 
+    /**
+     * A LOAD metric's counts: events and exposure (every decision in the cohort) on each arm over the
+     * {@code observedMillis} of event time they were counted in, and the treatment share in force now and at the
+     * next step (1 when the next step completes the rollout): what the load is projected at.
+     */
+    record Load(ArmRates counts, long observedMillis, double currentShare, double nextShare) implements GuardrailData {
+        public Load {
+            if (observedMillis < 0 || !(currentShare >= 0 && currentShare <= 1)
+                    || !(nextShare >= currentShare && nextShare <= 1)) {
+                throw new IllegalArgumentException("need observedMillis >= 0 and 0 <= current share <= next share <= 1");
+            }
+        }
+
+        public long treatmentExposure() {
+            return counts.treatmentExposure();
+        }
+
+        public long controlExposure() {
+            return counts.controlExposure();
+        }
+    }
+
     /** Latencies recorded on each arm, in microseconds (judged in milliseconds). */
     record Latencies(Histogram treatment, Histogram control) implements GuardrailData {
         public long treatmentExposure() {

@@ -1,5 +1,11 @@
 package io.vigil.guardrail.evaluation;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import io.vigil.guardrail.evaluation.GuardrailAssessment.LimitCheck;
+import io.vigil.guardrail.evaluation.GuardrailAssessment.Projection;
 import io.vigil.guardrail.statistics.ArmComparison;
 import io.vigil.guardrail.statistics.ArmComparison.Judgement;
 import io.vigil.guardrail.statistics.BernoulliConfidenceSequence;
@@ -33,6 +39,12 @@ public final class GuardrailEvaluator {
     }
 
     public GuardrailAssessment evaluate(Guardrail g, GuardrailData data, double alpha) {
+        if (data instanceof GuardrailData.Load d) {
+            return load(g, d, alpha);
+        }
+        if (g.hasCeiling() && data instanceof GuardrailData.DelayedLabels d) {
+            return ceiling(g, d, alpha);
+        }
         // Java 17: no pattern switch yet; the interface is sealed, so these branches are all there is.
         ArmComparison.Result r;
         double estimate;
@@ -77,6 +89,107 @@ public final class GuardrailEvaluator {
                 j == Judgement.HARMFUL ? null : missing, maturity);
     }
 
+    /**
+     * A LOAD guardrail: events per period at treatment share s are V (s p_T + (1 - s) p_C), V the decisions observed
+     * per period (both arms, in the cohort: the volume does not depend on the share), p_T and p_C the arms' rates.
+     * Each arm's exact sequence at alpha / 2 holds its rate at all times (union bound: both at alpha), so the load's
+     * bounds at every share at once are V (s L_T + (1 - s) L_C) and V (s U_T + (1 - s) U_C): judging the current
+     * share, the next step's and all traffic costs no more alpha than one. A breach is the load at the current share
+     * surely over the capacity; promotion is held when the next step's load is surely over it; a pass needs the next
+     * step's load surely within it (and the minimum exposure). The evidence's harm is the current load's excess over
+     * the capacity per decision, so that, like every other harm, times the exposure it counts events.
+     */
+    private GuardrailAssessment load(Guardrail g, GuardrailData.Load d, double alpha) {
+        GuardrailData.ArmRates c = d.counts();
+        Interval t = rareEvents.interval(c.treatmentEvents(), c.treatmentExposure(), alpha / 2);
+        Interval k = rareEvents.interval(c.controlEvents(), c.controlExposure(), alpha / 2);
+        long decisions = c.treatmentExposure() + c.controlExposure();
+        double perPeriod = d.observedMillis() == 0 ? 0 : (double) decisions * g.periodMillis() / d.observedMillis();
+        double pt = rate(c.treatmentEvents(), c.treatmentExposure());
+        double pc = rate(c.controlEvents(), c.controlExposure());
+        List<Projection> projections = new ArrayList<>();
+        for (double s : new double[] {d.currentShare(), d.nextShare(), 1}) {
+            if (projections.isEmpty() || s > projections.get(projections.size() - 1).share()) {
+                projections.add(new Projection(s, perPeriod * (s * pt + (1 - s) * pc),
+                        perPeriod * (s * t.lower() + (1 - s) * k.lower()),
+                        perPeriod * (s * t.upper() + (1 - s) * k.upper())));
+            }
+        }
+        Projection now = projections.get(0);
+        // The step after this one: the next share, or the current one again when it is already all traffic.
+        Projection next = projections.size() > 1 ? projections.get(1) : now;
+        double capacity = g.limit();
+        String period = periodText(g.periodMillis());
+        String events = g.metric() == GuardrailMetric.STEP_UP_BUDGET ? "step-ups" : "reviews";
+        String limitName = g.metric() == GuardrailMetric.STEP_UP_BUDGET ? "the step-up budget" : "the review queue";
+        String blocks = null;
+        String missing = missing(g, d);
+        Judgement j;
+        if (now.lower() > capacity) {
+            j = Judgement.HARMFUL;
+            missing = null;
+        } else if (next.lower() > capacity) {
+            j = Judgement.INCONCLUSIVE;
+            blocks = String.format(Locale.ROOT, "promotion to %s would overload %s: %s [%s, %s] %s per %s against "
+                    + "%s", percent(next.share()), limitName, whole(next.estimate()), whole(next.lower()),
+                    whole(next.upper()), events, period, whole(capacity));
+            missing = blocks;
+        } else if (next.upper() <= capacity && missing == null) {
+            j = Judgement.NON_INFERIOR;
+        } else {
+            j = Judgement.INCONCLUSIVE;
+            if (missing == null) {
+                missing = String.format(Locale.ROOT, "%s at %s may reach %s per %s (bounds [%s, %s]) against %s",
+                        events, percent(next.share()), whole(next.upper()), period, whole(next.lower()),
+                        whole(next.upper()), whole(capacity));
+            }
+        }
+        Interval harm = perPeriod == 0 ? new Interval(-1, 1)
+                : new Interval((now.lower() - capacity) / perPeriod, (now.upper() - capacity) / perPeriod);
+        double estimate = perPeriod == 0 ? 0 : (now.estimate() - capacity) / perPeriod;
+        return new GuardrailAssessment(g, j, estimate, harm, c.treatmentExposure(), c.controlExposure(), alpha,
+                missing, Double.NaN, new LimitCheck(capacity, g.periodMillis(), perPeriod, projections, blocks));
+    }
+
+    /**
+     * A ceiling on the treatment arm's chargeback rate, projected to what its payments reach once their chargebacks
+     * are in: chargebacks come up to 120 days after the payment, so of the n approvals' chargebacks only a share
+     * pi (the label-delay distribution's expected share at each vintage's age, averaged over the approvals) can have
+     * arrived. The chargebacks seen bound p pi (exact sequence on the counts, the whole alpha: one arm), so p lies in
+     * [L / pi, U / pi]; the censoring-aware estimate is chargebacks seen / labels expected. Above the ceiling surely:
+     * breach; below it surely (with the minimum exposure): pass; otherwise inconclusive, saying how many of the
+     * labels are in. Its harm is the rate's excess over the ceiling (margin 0).
+     */
+    private GuardrailAssessment ceiling(Guardrail g, GuardrailData.DelayedLabels d, double alpha) {
+        GuardrailData.ArmRates all = d.all();
+        long n = all.treatmentExposure();
+        long seen = all.treatmentEvents();
+        double expected = d.treatmentLabelsExpected();
+        double share = n == 0 ? 0 : expected / n;
+        Interval rate = share > 0 ? scaled(rareEvents.interval(seen, n, alpha), share) : new Interval(0, 1);
+        double estimate = ratio(seen, expected);
+        double ceiling = g.limit();
+        Judgement j;
+        String missing = null;
+        if (rate.lower() > ceiling) {
+            j = Judgement.HARMFUL;
+        } else if (rate.upper() < ceiling && n >= g.minimumExposurePerArm()) {
+            j = Judgement.NON_INFERIOR;
+        } else {
+            j = Judgement.INCONCLUSIVE;
+            missing = String.format(Locale.ROOT, "chargebacks: %.1f%% of the treatment's expected so far; its rate "
+                    + "projected %s in [%s, %s] against the ceiling %s", 100 * share, percent(estimate),
+                    percent(rate.lower()), percent(rate.upper()), percent(ceiling));
+            if (n < g.minimumExposurePerArm()) {
+                missing += "; exposure " + n + " (treatment) of the " + g.minimumExposurePerArm() + " needed";
+            }
+        }
+        return new GuardrailAssessment(g, j, estimate - ceiling,
+                new Interval(rate.lower() - ceiling, rate.upper() - ceiling), n, all.controlExposure(), alpha, missing,
+                share, new LimitCheck(ceiling, 0, 0,
+                        List.of(new Projection(1, estimate, rate.lower(), rate.upper())), null));
+    }
+
     /** Exact per-arm sequences on the events, each bound divided by the share of events observable ({@code seen}). */
     private ArmComparison.Result judgeArms(Guardrail g, GuardrailData.ArmRates d, double alpha, double seen) {
         Interval t = scaled(rareEvents.interval(d.treatmentEvents(), d.treatmentExposure(), alpha / 2), seen);
@@ -103,6 +216,26 @@ public final class GuardrailEvaluator {
                     + " (control) of the " + need + " per arm needed";
         }
         return null;
+    }
+
+    /** A period as plans write it: 1h, 30m, 1d, 90s. */
+    static String periodText(long millis) {
+        long s = millis / 1000;
+        if (s % 86_400 == 0) {
+            return s / 86_400 + "d";
+        }
+        if (s % 3600 == 0) {
+            return s / 3600 + "h";
+        }
+        return s % 60 == 0 ? s / 60 + "m" : s + "s";
+    }
+
+    private static String whole(double v) {
+        return String.format(Locale.ROOT, "%,.0f", v);
+    }
+
+    private static String percent(double rate) {
+        return String.format(Locale.ROOT, "%.4g%%", 100 * rate).replaceAll("\\.?0+%$", "%");
     }
 
     private static double rate(long events, long exposure) {

@@ -25,7 +25,14 @@ public enum GuardrailMetric {
     /** Fraud chargebacks per approved payment: rare, exact. */
     CHARGEBACK_RATE(Statistic.PER_ARM_RATE, Direction.HIGHER_IS_WORSE),
     /** Score's p99 server time. */
-    SCORE_P99_LATENCY(Statistic.QUANTILE, Direction.HIGHER_IS_WORSE);
+    SCORE_P99_LATENCY(Statistic.QUANTILE, Direction.HIGHER_IS_WORSE),
+    /**
+     * Reviews per period the rollout sends to the review queue (decided REVIEW, both arms, at a share), against the
+     * queue's capacity per period.
+     */
+    REVIEW_QUEUE_LOAD(Statistic.LOAD, Direction.HIGHER_IS_WORSE),
+    /** Step-ups (3-D Secure / OTP, each one costs) per period, against the step-up budget per period. */
+    STEP_UP_BUDGET(Statistic.LOAD, Direction.HIGHER_IS_WORSE);
 
     /** Which confidence sequence judges the metric. */
     public enum Statistic {
@@ -37,7 +44,12 @@ public enum GuardrailMetric {
          */
         PER_ARM_RATE,
         /** A latency quantile: order-statistic sequences per arm. */
-        QUANTILE
+        QUANTILE,
+        /**
+         * Events per period against a capacity: each arm's rate (exact sequence) times the decisions observed per
+         * period, projected at the current share, the next step's and all traffic.
+         */
+        LOAD
     }
 
     private final Statistic statistic;
@@ -59,6 +71,11 @@ public enum GuardrailMetric {
     /** Whether the metric's events are labels that arrive long after the decision, judged on mature vintages only. */
     public boolean labelDelayed() {
         return this == INCORRECT_APPROVAL_RATE;
+    }
+
+    /** Whether the metric may be judged against a ceiling on the treatment arm's rate instead of against control. */
+    public boolean takesCeiling() {
+        return this == CHARGEBACK_RATE;
     }
 
     /** The quantile a QUANTILE metric watches. */

@@ -30,6 +30,21 @@ public final class GuardrailChart {
     }
 
     public static String render(String title, String unit, double margin, List<Point> points) {
+        return render(title, unit, "margin", margin, -margin, "harm", "harm (up is worse)", points);
+    }
+
+    /**
+     * A guardrail judged against a limit of its own (a capacity, a ceiling): the value at the current share (load per
+     * period, the treatment's projected rate) with its bounds, and the limit as the dashed line ({@code limitName}
+     * e.g. "capacity"); the points carry the value, not a harm.
+     */
+    public static String renderAgainstLimit(String title, String unit, String limitName, double limit, String value,
+            List<Point> points) {
+        return render(title, unit, limitName, limit, 0, value, value + " (up is worse)", points);
+    }
+
+    private static String render(String title, String unit, String lineName, double margin, double floor,
+            String value, String axis, List<Point> points) {
         StringBuilder svg = new StringBuilder(4096);
         svg.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
         svg.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(WIDTH).append("\" height=\"")
@@ -46,7 +61,7 @@ public final class GuardrailChart {
         }
         long t0 = points.get(0).at().toEpochMilli();
         long t1 = Math.max(t0 + 1, points.get(points.size() - 1).at().toEpochMilli());
-        double lo = Math.min(0, -margin);
+        double lo = Math.min(0, floor);
         double hi = margin;
         for (Point p : points) {
             lo = Math.min(lo, finiteOr(p.harmLower(), p.harmEstimate()));
@@ -68,7 +83,7 @@ public final class GuardrailChart {
                 .append("\" y1=\"").append(f(s.y(margin))).append("\" y2=\"").append(f(s.y(margin)))
                 .append("\" stroke=\"#d62728\" stroke-dasharray=\"6 4\"/>\n");
         svg.append("<text x=\"").append(WIDTH - RIGHT - 4).append("\" y=\"").append(f(s.y(margin) - 4))
-                .append("\" text-anchor=\"end\" fill=\"#d62728\">margin ").append(escape(number(margin) + unit))
+                .append("\" text-anchor=\"end\" fill=\"#d62728\">").append(escape(lineName + " " + number(margin) + unit))
                 .append("</text>\n");
         // band of the harm bounds, only where both are finite
         StringBuilder upper = new StringBuilder();
@@ -94,7 +109,7 @@ public final class GuardrailChart {
             svg.append("<circle class=\"verdict ").append(escape(p.verdict())).append("\" cx=\"")
                     .append(f(s.x(p.at().toEpochMilli()))).append("\" cy=\"").append(f(s.y(p.harmEstimate())))
                     .append("\" r=\"3\" fill=\"").append(colour(p.verdict())).append("\"><title>")
-                    .append(escape(TIME.format(p.at()) + " " + p.verdict() + ": harm " + number(p.harmEstimate())
+                    .append(escape(TIME.format(p.at()) + " " + p.verdict() + ": " + value + " " + number(p.harmEstimate())
                             + unit))
                     .append("</title></circle>\n");
         }
@@ -107,7 +122,7 @@ public final class GuardrailChart {
                 .append(escape(number(hi) + unit)).append("</text>\n");
         svg.append("<text x=\"").append(LEFT - 6).append("\" y=\"").append(f(s.y(lo))).append("\" text-anchor=\"end\">")
                 .append(escape(number(lo) + unit)).append("</text>\n");
-        svg.append("<text x=\"12\" y=\"").append(TOP - 6).append("\">harm (up is worse)</text>\n");
+        svg.append("<text x=\"12\" y=\"").append(TOP - 6).append("\">").append(escape(axis)).append("</text>\n");
         svg.append("</svg>\n");
         return svg.toString();
     }

@@ -12,8 +12,9 @@ import io.vigil.guardrail.rollout.plan.RolloutPlan;
 
 /**
  * A rollout as the streaming topology watches it ({@code RolloutWatch}, read by {@code WatchedRollout}): one share
- * change per step that has gone live (its start in event time), every guardrail with its margin in the metric's units
- * and the current step's minimum exposure, and the current step's minimum duration.
+ * change per step that has gone live (its start in event time), every step's planned share (what a capacity is
+ * projected at next), every guardrail with its margin in the metric's units (or its capacity and period, or its
+ * ceiling) and the current step's minimum exposure, and the current step's minimum duration.
  */
 public final class WatchMapper {
 
@@ -47,14 +48,24 @@ public final class WatchMapper {
             w.addShares(ShareChange.newBuilder().setFromMillis(from).setShare(plan.steps().get(i).share()));
             previous = from;
         }
+        for (PlanStep s : plan.steps()) {
+            w.addPlannedShares(s.share());
+        }
         for (PlanGuardrail g : plan.guardrails()) {
-            w.addGuardrails(WatchedGuardrail.newBuilder()
+            WatchedGuardrail.Builder b = WatchedGuardrail.newBuilder()
                     .setName(g.name())
                     .setMetric(g.metric().name())
                     .setCohort(g.cohort())
-                    .setMargin(g.margin().inMetricUnits())
+                    .setMargin(g.marginInMetricUnits())
                     .setAction(g.action().name())
-                    .setMinimumExposurePerArm(step.minimumExposure()));
+                    .setMinimumExposurePerArm(step.minimumExposure());
+            if (g.limit() != null) {
+                b.setLimit(g.limit().value());
+                if (g.limit().isCapacity()) {
+                    b.setPeriodMillis(g.limit().period().toMillis());
+                }
+            }
+            w.addGuardrails(b);
         }
         return w.build();
     }

@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
 import io.vigil.guardrail.aggregation.CohortExpression;
@@ -26,7 +27,8 @@ import io.vigil.guardrail.evaluation.GuardrailMetric;
  * Reads a rollout plan from JSON or YAML (snake_case, the same fields either way) and refuses, with the path of the
  * field, anything that cannot run: unknown fields, metrics, cohort attributes or actions; a margin without a unit;
  * shares that do not strictly increase within (0, 1] (1 only on the last step); a step without minimum exposure or
- * duration; a sign-off role named twice; alpha outside (0, 0.5). Walks the document tree by hand rather than binding
+ * duration; a margin on a guardrail judged against its capacity, a capacity or period on one that has none, a ceiling
+ * on a metric that takes none (or with a margin), a capacity not above 0, a period that is not one; a sign-off role named twice; alpha outside (0, 0.5). Walks the document tree by hand rather than binding
  * it, so that a wrong type is reported at its path too ({@code steps[1].share: must be a number}).
  */
 public final class PlanReader {
@@ -38,7 +40,8 @@ public final class PlanReader {
     private static final Set<String> TOP = Set.of("target", "steps", "guardrails", "alpha", "reason");
     private static final Set<String> TARGET = Set.of("model_version", "policy_version");
     private static final Set<String> STEP = Set.of("share", "minimum_duration", "minimum_exposure", "sign_off");
-    private static final Set<String> GUARDRAIL = Set.of("name", "metric", "cohort", "margin", "direction", "action");
+    private static final Set<String> GUARDRAIL = Set.of("name", "metric", "cohort", "margin", "direction", "action",
+            "capacity", "period", "ceiling");
     static final int MAX_STEPS = 20;
 
     private final ObjectMapper json = new ObjectMapper();
@@ -181,17 +184,30 @@ public final class PlanReader {
             } catch (IllegalArgumentException e) {
                 throw new PlanValidationException(at + ".cohort", e.getMessage());
             }
-            JsonNode marginNode = required(g, "margin", at);
-            if (!marginNode.isTextual()) {
-                throw new PlanValidationException(at + ".margin", "'" + marginNode.asText() + "' has no unit; write "
-                        + "it with one, e.g. " + (metric.statistic() == GuardrailMetric.Statistic.QUANTILE ? "5ms"
-                                : "0.5pp"));
-            }
-            Margin margin;
-            try {
-                margin = Margin.parse(marginNode.asText(), metric);
-            } catch (IllegalArgumentException e) {
-                throw new PlanValidationException(at + ".margin", e.getMessage());
+            Margin margin = null;
+            Limit limit = null;
+            if (metric.statistic() == GuardrailMetric.Statistic.LOAD) {
+                if (g.has("margin")) {
+                    throw new PlanValidationException(at + ".margin", metric + " is judged against its capacity, not "
+                            + "with a margin: write capacity and period, e.g. capacity: 1200, period: 1h");
+                }
+                if (g.has("ceiling")) {
+                    throw new PlanValidationException(at + ".ceiling", metric + " takes no ceiling; CHARGEBACK_RATE "
+                            + "does");
+                }
+                limit = capacity(g, at, metric);
+            } else {
+                for (String field : List.of("capacity", "period")) {
+                    if (g.has(field)) {
+                        throw new PlanValidationException(at + "." + field, metric + " has no capacity; "
+                                + "REVIEW_QUEUE_LOAD and STEP_UP_BUDGET do");
+                    }
+                }
+                if (g.has("ceiling")) {
+                    limit = ceiling(g, at, metric);
+                } else {
+                    margin = margin(g, at, metric);
+                }
             }
             if (g.has("direction")) {
                 String direction = text(g.get("direction"), at + ".direction").toUpperCase(Locale.ROOT);
@@ -205,9 +221,126 @@ public final class PlanReader {
             GuardrailAction action = g.has("action")
                     ? byName(GuardrailAction.class, text(g.get("action"), at + ".action"), at + ".action")
                     : GuardrailAction.ROLLBACK;
-            out.add(new PlanGuardrail(name, metric, cohort, margin, action));
+            out.add(new PlanGuardrail(name, metric, cohort, margin, action, limit));
         }
         return out;
+    }
+
+    private static Margin margin(JsonNode g, String at, GuardrailMetric metric) {
+        JsonNode marginNode = required(g, "margin", at);
+        if (!marginNode.isTextual()) {
+            throw new PlanValidationException(at + ".margin", "'" + marginNode.asText() + "' has no unit; write "
+                    + "it with one, e.g. " + (metric.statistic() == GuardrailMetric.Statistic.QUANTILE ? "5ms"
+                            : "0.5pp"));
+        }
+        try {
+            return Margin.parse(marginNode.asText(), metric);
+        } catch (IllegalArgumentException e) {
+            throw new PlanValidationException(at + ".margin", e.getMessage());
+        }
+    }
+
+    /** {@code ceiling: 0.9%} (or {@code 90bp}): on a metric that takes one, instead of a margin. */
+    private static Limit ceiling(JsonNode g, String at, GuardrailMetric metric) {
+        if (!metric.takesCeiling()) {
+            throw new PlanValidationException(at + ".ceiling", metric + " takes no ceiling; CHARGEBACK_RATE does");
+        }
+        if (g.has("margin")) {
+            throw new PlanValidationException(at + ".ceiling", "give a margin (against the control arm) or a ceiling "
+                    + "(on the treatment's rate), not both");
+        }
+        JsonNode c = g.get("ceiling");
+        if (!c.isTextual()) {
+            throw new PlanValidationException(at + ".ceiling", "'" + c.asText() + "' has no unit; write it with one "
+                    + "(% or bp), e.g. 0.9%");
+        }
+        try {
+            return Limit.ceiling(c.asText());
+        } catch (IllegalArgumentException e) {
+            throw new PlanValidationException(at + ".ceiling", e.getMessage());
+        }
+    }
+
+    /** {@code capacity: 1200, period: 1h}: a LOAD metric's events per period (filled from defaults at creation). */
+    private static Limit capacity(JsonNode g, String at, GuardrailMetric metric) {
+        JsonNode c = g.get("capacity");
+        if (c == null || c.isNull()) {
+            throw new PlanValidationException(at + ".capacity", "required: the " + (metric
+                    == GuardrailMetric.STEP_UP_BUDGET ? "step-ups" : "reviews") + " per period "
+                    + "it may take, e.g. capacity: 1200, period: 1h");
+        }
+        double value = capacityValue(c, at + ".capacity");
+        JsonNode p = g.get("period");
+        if (p == null || p.isNull()) {
+            throw new PlanValidationException(at + ".period", "required with a capacity: hour, day, week or a "
+                    + "duration such as 30m or 1h");
+        }
+        return Limit.capacity(value, period(p, at + ".period"));
+    }
+
+    /** A capacity in events per period: a number > 0. */
+    public static double capacityValue(JsonNode c, String at) {
+        double value = number(c, at);
+        if (!(value > 0)) {
+            throw new PlanValidationException(at, "must be a number > 0 (events per period), got " + c.asText());
+        }
+        return value;
+    }
+
+    /** A capacity's period: {@code hour}, {@code day}, {@code week}, or a duration from a minute to 365 days. */
+    public static Duration period(JsonNode v, String at) {
+        String s = text(v, at).strip().toLowerCase(Locale.ROOT);
+        Duration d = switch (s) {
+            case "hour" -> Duration.ofHours(1);
+            case "day" -> Duration.ofDays(1);
+            case "week" -> Duration.ofDays(7);
+            default -> {
+                try {
+                    yield duration(v, at);
+                } catch (PlanValidationException e) {
+                    throw new PlanValidationException(at, "'" + v.asText() + "' is not a period: hour, day, week or "
+                            + "a duration such as 30m, 1h or PT1H");
+                }
+            }
+        };
+        if (d.compareTo(Duration.ofMinutes(1)) < 0) {
+            throw new PlanValidationException(at, "a period is at least a minute, got " + v.asText());
+        }
+        return d;
+    }
+
+    /**
+     * The plan's tree with the configured capacity written into every REVIEW_QUEUE_LOAD / STEP_UP_BUDGET guardrail
+     * that names none (and the configured period into one that names a capacity without a period), so that the stored
+     * plan says what is judged. Anything else, however wrong, is left for {@link #read} to refuse.
+     */
+    public JsonNode withDefaults(JsonNode root, CapacityDefaults defaults) {
+        JsonNode copy = root.deepCopy();
+        JsonNode all = copy.get("guardrails");
+        if (all == null || !all.isArray()) {
+            return copy;
+        }
+        for (JsonNode g : all) {
+            if (!(g instanceof ObjectNode o) || !o.path("metric").isTextual()) {
+                continue;
+            }
+            GuardrailMetric metric = null;
+            for (GuardrailMetric m : GuardrailMetric.values()) {
+                if (m.name().equalsIgnoreCase(o.get("metric").asText().strip())) {
+                    metric = m;
+                }
+            }
+            if (metric == null || metric.statistic() != GuardrailMetric.Statistic.LOAD) {
+                continue;
+            }
+            if (!o.has("capacity") && !o.has("period")) {
+                o.put("capacity", defaults.perPeriod(metric));
+                o.put("period", Limit.periodText(defaults.period()));
+            } else if (o.has("capacity") && !o.has("period")) {
+                o.put("period", Limit.periodText(defaults.period()));
+            }
+        }
+        return copy;
     }
 
     private static void object(JsonNode node, String at, Set<String> allowed) {

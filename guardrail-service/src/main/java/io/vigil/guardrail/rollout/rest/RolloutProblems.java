@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.vigil.guardrail.rollout.plan.PlanValidationException;
 import io.vigil.guardrail.rollout.scoring.LineupRefusedException;
 import io.vigil.guardrail.rollout.scoring.ScoringUnavailableException;
+import io.vigil.guardrail.rollout.state.GuardrailNotFoundException;
 import io.vigil.guardrail.rollout.state.IllegalTransitionException;
 import io.vigil.guardrail.rollout.state.RolloutConflictException;
 import io.vigil.guardrail.rollout.state.RolloutNotFoundException;
@@ -26,6 +27,11 @@ class RolloutProblems {
     @ServerExceptionMapper
     Response notFound(RolloutNotFoundException e) {
         return Problem.response(Response.Status.NOT_FOUND, e.getMessage(), "id");
+    }
+
+    @ServerExceptionMapper
+    Response noGuardrail(GuardrailNotFoundException e) {
+        return Problem.response(Response.Status.NOT_FOUND, e.getMessage(), "name");
     }
 
     @ServerExceptionMapper

@@ -1,6 +1,7 @@
 package io.vigil.guardrail.rollout.rest;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 
 import jakarta.annotation.security.RolesAllowed;
@@ -9,6 +10,7 @@ import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -23,7 +25,10 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 
+import com.fasterxml.jackson.databind.node.TextNode;
+
 import io.smallrye.mutiny.Uni;
+import io.vigil.guardrail.rollout.plan.PlanReader;
 import io.vigil.guardrail.rollout.plan.PlanValidationException;
 import io.vigil.guardrail.rollout.state.RolloutService;
 import io.vigil.service.security.AuditActor;
@@ -42,6 +47,10 @@ public class RolloutResource {
     }
 
     public record SignOffRequest(String role, String reason) {
+    }
+
+    /** A capacity guardrail's new capacity (events per period), its period if it changes, and why. */
+    public record CapacityChange(Double capacity, String period, String reason) {
     }
 
     static final String YAML = "application/yaml";
@@ -134,6 +143,30 @@ public class RolloutResource {
         return rollouts.signOff(id, body.role(), actor.subject(), body.reason())
                 .flatMap(x -> views.detail(id, uri.getBaseUri().toString()))
                 .map(d -> Response.status(Response.Status.CREATED).entity(d).build());
+    }
+
+    @PUT
+    @Path("/{id}/guardrails/{name}/capacity")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed(Roles.OPERATOR)
+    @Operation(summary = "Change a REVIEW_QUEUE_LOAD or STEP_UP_BUDGET guardrail's capacity (events per period; "
+            + "period hour, day, week or e.g. 30m, kept when absent): audited with before and after, judged from the "
+            + "next minute the topology evaluates")
+    public Uni<RolloutViews.Detail> capacity(@PathParam("id") String id, @PathParam("name") String name,
+            CapacityChange body, @Context UriInfo uri) {
+        if (body == null || body.capacity() == null) {
+            throw new PlanValidationException("capacity", "required: events per period, a number > 0");
+        }
+        double capacity = body.capacity();
+        if (!(capacity > 0) || Double.isInfinite(capacity)) {
+            throw new PlanValidationException("capacity", "must be a number > 0 (events per period), got "
+                    + body.capacity());
+        }
+        Duration period = body.period() == null ? null : PlanReader.period(TextNode.valueOf(body.period()), "period");
+        String reason = reason(new Reason(body.reason()));
+        String subject = actor.subject();
+        return Uni.createFrom().deferred(() -> rollouts.changeCapacity(id, name, capacity, period, subject, reason))
+                .flatMap(x -> views.detail(id, uri.getBaseUri().toString()));
     }
 
     @GET

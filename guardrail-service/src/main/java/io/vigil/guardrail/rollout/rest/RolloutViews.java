@@ -12,9 +12,12 @@ import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
 import io.vigil.contracts.events.v1.GuardrailEvidence;
+import io.vigil.contracts.events.v1.LimitEvidence;
+import io.vigil.contracts.events.v1.LimitProjection;
 import io.vigil.contracts.events.v1.VerdictIssued;
 import io.vigil.guardrail.evaluation.GuardrailMetric;
 import io.vigil.guardrail.rollout.chart.GuardrailChart;
+import io.vigil.guardrail.rollout.plan.Limit;
 import io.vigil.guardrail.rollout.plan.PlanGuardrail;
 import io.vigil.guardrail.rollout.state.Locked;
 import io.vigil.guardrail.rollout.state.RolloutNotFoundException;
@@ -48,18 +51,31 @@ public class RolloutViews {
             List<String> signOff, List<Signed> signed, OffsetDateTime startedAt) {
     }
 
+    /**
+     * A guardrail as planned: {@code margin} (with unit) for one judged against control; {@code limit} ("1200 per 1h",
+     * "0.9%"), {@code limitValue} (events per period, or a fraction) and {@code periodSeconds} (capacities) for one
+     * judged against a limit of its own (margin null).
+     */
     public record Guardrail(String name, String metric, String cohort, String margin, double marginInMetricUnits,
-            String direction, String action, String chart) {
+            String direction, String action, String chart, String limit, Double limitValue, Long periodSeconds) {
     }
 
     public record Audit(long id, OffsetDateTime at, String actor, String action, String reason, String stateBefore,
             String stateAfter, Integer stepBefore, int stepAfter, Double shareBefore, double shareAfter,
-            String lineupBefore, String lineupAfter, String verdictId) {
+            String lineupBefore, String lineupAfter, String verdictId, String changeBefore, String changeAfter) {
     }
 
     public record Evidence(String guardrail, String metric, String cohort, String judgement, Double estimate,
             Double harmLower, Double harmUpper, double margin, long treatmentExposure, long controlExposure,
-            double alpha, String missing) {
+            double alpha, String missing, Double labelMaturity, LimitView limit) {
+    }
+
+    /** What a guardrail judged against a limit projected against it (see vigil.events.v1.LimitEvidence). */
+    public record LimitView(double limit, long periodSeconds, double decisionsPerPeriod,
+            List<Projection> projections, String blocksPromotion) {
+    }
+
+    public record Projection(double share, double estimate, double lower, double upper) {
     }
 
     public record Verdict(String verdictId, String kind, OffsetDateTime evaluatedAt, double treatmentShare,
@@ -108,15 +124,20 @@ public class RolloutViews {
                                     List<Guardrail> guardrails = new ArrayList<>();
                                     for (PlanGuardrail g : l.plan().guardrails()) {
                                         guardrails.add(new Guardrail(g.name(), g.metric().name(), g.cohort(),
-                                                g.margin().toString(), g.margin().inMetricUnits(),
+                                                g.margin() == null ? null : g.margin().toString(),
+                                                g.marginInMetricUnits(),
                                                 g.metric().badDirection().name().toLowerCase(java.util.Locale.ROOT),
                                                 g.action().name(), baseUri + "rollouts/" + id + "/guardrails/"
-                                                        + g.name() + "/chart.svg"));
+                                                        + g.name() + "/chart.svg",
+                                                g.limit() == null ? null : g.limit().toString(),
+                                                g.limit() == null ? null : g.limit().value(),
+                                                g.limit() == null || !g.limit().isCapacity() ? null
+                                                        : g.limit().period().toSeconds()));
                                     }
                                     List<Audit> entries = audit.stream().map(a -> new Audit(a.id, a.at, a.actor,
                                             a.action, a.reason, a.stateBefore, a.stateAfter, a.stepBefore,
                                             a.stepAfter, a.shareBefore, a.shareAfter, a.lineupBefore, a.lineupAfter,
-                                            a.verdictId)).toList();
+                                            a.verdictId, a.changeBefore, a.changeAfter)).toList();
                                     return new Detail(summary(l), l.rollout().ending, steps, guardrails, entries,
                                             latest == null ? null : verdict(latest), l.rollout().lineupBefore);
                                 })))));
@@ -152,6 +173,9 @@ public class RolloutViews {
     }
 
     static String render(Locked l, PlanGuardrail g, List<StoredVerdict> all) {
+        if (g.limit() != null) {
+            return renderAgainstLimit(l, g, all);
+        }
         boolean latency = g.metric().statistic() == GuardrailMetric.Statistic.QUANTILE;
         // Rates are drawn in percentage points, latency in milliseconds: the units the plan's margins are read in.
         double scale = latency ? 1 : 100;
@@ -172,6 +196,32 @@ public class RolloutViews {
         return GuardrailChart.render(title, unit, g.margin().inMetricUnits() * scale, points);
     }
 
+    /**
+     * A guardrail judged against its own limit: the value at the current share (load per period, or the treatment's
+     * projected rate in %) with its bounds, against the limit's line; verdicts before the guardrail had a limit (none)
+     * are skipped.
+     */
+    static String renderAgainstLimit(Locked l, PlanGuardrail g, List<StoredVerdict> all) {
+        boolean capacity = g.limit().isCapacity();
+        double scale = capacity ? 1 : 100;
+        String unit = capacity ? "/" + Limit.periodText(g.limit().period()) : "%";
+        List<GuardrailChart.Point> points = new ArrayList<>();
+        for (StoredVerdict v : all) {
+            for (GuardrailEvidence e : parse(v).getEvidenceList()) {
+                if (e.getGuardrail().equals(g.name()) && e.hasLimit() && e.getLimit().getProjectionsCount() > 0) {
+                    LimitProjection p = e.getLimit().getProjections(0);
+                    points.add(new GuardrailChart.Point(v.evaluatedAt.toInstant(), p.getEstimate() * scale,
+                            p.getLower() * scale, p.getUpper() * scale, v.kind));
+                }
+            }
+        }
+        String title = l.rollout().id + " · " + g.name() + " (" + g.metric() + (g.cohort().isEmpty() ? ""
+                : ", " + g.cohort()) + ")";
+        return GuardrailChart.renderAgainstLimit(title, unit, capacity ? "capacity" : "ceiling",
+                g.limit().value() * scale, capacity ? (g.metric() == GuardrailMetric.STEP_UP_BUDGET ? "step-ups"
+                        : "reviews") + " at the current share" : "treatment's projected rate", points);
+    }
+
     static Summary summary(Locked l) {
         Rollout r = l.rollout();
         double share = l.steps().isEmpty() ? 0 : l.shareIn(r.state, r.stepIndex);
@@ -185,8 +235,16 @@ public class RolloutViews {
         List<Evidence> evidence = issued.getEvidenceList().stream().map(e -> new Evidence(e.getGuardrail(),
                 e.getMetric(), e.getCohort(), e.getJudgement().name().replace("JUDGEMENT_", ""), finite(e.getEstimate()),
                 finite(e.getHarmLower()), finite(e.getHarmUpper()), e.getMargin(), e.getTreatmentExposure(),
-                e.getControlExposure(), e.getAlpha(), e.getMissing())).toList();
+                e.getControlExposure(), e.getAlpha(), e.getMissing(),
+                e.hasLabelMaturity() ? e.getLabelMaturity() : null, e.hasLimit() ? limit(e.getLimit()) : null))
+                .toList();
         return new Verdict(v.verdictId, v.kind, v.evaluatedAt, v.treatmentShare, v.reason, v.outcome, evidence);
+    }
+
+    private static LimitView limit(LimitEvidence l) {
+        return new LimitView(l.getLimit(), l.getPeriodSeconds(), l.getDecisionsPerPeriod(), l.getProjectionsList()
+                .stream().map(p -> new Projection(p.getShare(), p.getEstimate(), p.getLower(), p.getUpper())).toList(),
+                l.getBlocksPromotion().isEmpty() ? null : l.getBlocksPromotion());
     }
 
     private static Double finite(double v) {

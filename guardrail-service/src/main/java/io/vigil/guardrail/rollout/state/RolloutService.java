@@ -1,5 +1,7 @@
 package io.vigil.guardrail.rollout.state;
 
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -15,12 +17,18 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.vigil.contracts.events.v1.RolloutStateChanged;
+import io.vigil.guardrail.evaluation.GuardrailMetric;
+import io.vigil.guardrail.rollout.config.CapacityConfig;
 import io.vigil.guardrail.rollout.config.RolloutConfig;
 import io.vigil.guardrail.rollout.events.RolloutPublisher;
+import io.vigil.guardrail.rollout.plan.CapacityDefaults;
+import io.vigil.guardrail.rollout.plan.Limit;
+import io.vigil.guardrail.rollout.plan.PlanGuardrail;
 import io.vigil.guardrail.rollout.plan.PlanReader;
 import io.vigil.guardrail.rollout.plan.PlanStep;
 import io.vigil.guardrail.rollout.plan.PlanValidationException;
@@ -54,11 +62,15 @@ public class RolloutService {
     /** Restores this instance is applying now: a second ask (the resumer, an abort waiting) joins the one running. */
     private final Map<String, Uni<Void>> restoring = new ConcurrentHashMap<>();
 
-    RolloutService(Transitions transitions, ScoringLineups lineups, RolloutPublisher publisher, RolloutConfig config) {
+    private final CapacityDefaults capacities;
+
+    RolloutService(Transitions transitions, ScoringLineups lineups, RolloutPublisher publisher, RolloutConfig config,
+            CapacityConfig capacities) {
         this.transitions = transitions;
         this.lineups = lineups;
         this.publisher = publisher;
         this.config = config;
+        this.capacities = capacities.defaults();
     }
 
     // ---- create and start
@@ -71,7 +83,8 @@ public class RolloutService {
      * @return the new rollout's id
      */
     public Uni<String> create(byte[] body, boolean yaml, String actor) {
-        JsonNode tree = reader.tree(body, yaml);
+        // Capacities the plan leaves out are the configured ones, stored with the plan (and changed over REST).
+        JsonNode tree = reader.withDefaults(reader.tree(body, yaml), capacities);
         RolloutPlan plan = reader.read(tree);
         String id = "ro-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()).substring(0, 12);
         return checkTargets(plan)
@@ -360,6 +373,53 @@ public class RolloutService {
                                 .map(e -> new Transitions.Change(List.of(e), null, false));
                     })))
                     .flatMap(this::publish);
+        });
+    }
+
+    /** A capacity guardrail's limit as the audit records it, before and after a change. */
+    record CapacityValue(String guardrail, double capacity, String period) {
+    }
+
+    /**
+     * An operator changes a REVIEW_QUEUE_LOAD or STEP_UP_BUDGET guardrail's capacity (and its period, if given): the
+     * stored plan takes the new value (validated again), the audit records it before and after with the actor, and
+     * the watch is republished, so that every minute the topology judges from then on is judged against it. Allowed
+     * while the rollout can still be watched (PENDING included), not once it is rolling back or over.
+     *
+     * @param period null keeps the guardrail's period
+     */
+    public Uni<Void> changeCapacity(String id, String guardrail, double capacity, Duration period, String actor,
+            String reason) {
+        return change(id, l -> {
+            Rollout r = l.rollout();
+            if (OVER.contains(r.state) || r.state == RolloutState.ROLLING_BACK) {
+                throw new IllegalTransitionException(r.state, "change a capacity of");
+            }
+            PlanGuardrail planned = l.plan().guardrails().stream().filter(g -> g.name().equals(guardrail)).findFirst()
+                    .orElseThrow(() -> new GuardrailNotFoundException(id, guardrail));
+            if (planned.metric().statistic() != GuardrailMetric.Statistic.LOAD) {
+                throw new PlanValidationException("capacity", "guardrail '" + guardrail + "' (" + planned.metric()
+                        + ") has no capacity; REVIEW_QUEUE_LOAD and STEP_UP_BUDGET guardrails do");
+            }
+            Limit before = planned.limit();
+            Limit after = Limit.capacity(capacity, period == null ? before.period() : period);
+            JsonNode tree = reader.tree(r.plan.getBytes(StandardCharsets.UTF_8), false);
+            for (JsonNode g : tree.get("guardrails")) {
+                if (guardrail.equals(g.path("name").asText()) && g instanceof ObjectNode o) {
+                    o.put("capacity", after.value());
+                    o.put("period", Limit.periodText(after.period()));
+                }
+            }
+            RolloutPlan plan = reader.read(tree);
+            r.plan = tree.toString();
+            Instant now = transitions.now();
+            r.updatedAt = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
+            Locked changed = new Locked(r, l.steps(), plan);
+            String why = "capacity of " + guardrail + ": " + before + " -> " + after + ": " + reason;
+            return transitions.auditChange(changed, "capacity", actor, why, now,
+                    new CapacityValue(guardrail, before.value(), Limit.periodText(before.period())),
+                    new CapacityValue(guardrail, after.value(), Limit.periodText(after.period())))
+                    .map(e -> new Transitions.Change(List.of(e), transitions.watch(changed), false));
         });
     }
 

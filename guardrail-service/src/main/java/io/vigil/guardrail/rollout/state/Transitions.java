@@ -106,8 +106,27 @@ public class Transitions {
     /** Audits a change that keeps the state (a sign-off): same entry and event as a transition. */
     public Uni<RolloutStateChanged> audit(Locked l, RolloutState from, int stepBefore, String action, String actor,
             String reason, Instant at, String verdictId, Lineup lineupBefore, Lineup lineupAfter) {
+        return audit(l, from, stepBefore, action, actor, reason, at, verdictId, lineupBefore, lineupAfter, null, null);
+    }
+
+    /**
+     * Audits a change of something other than state, step and line-up (a guardrail's capacity): its value before and
+     * after (JSON) go into the entry; the state stays.
+     */
+    public Uni<RolloutStateChanged> auditChange(Locked l, String action, String actor, String reason, Instant at,
+            Object before, Object after) {
+        Rollout r = l.rollout();
+        return audit(l, r.state, r.stepIndex, action, actor, reason, at, null, null, null, write(before),
+                write(after));
+    }
+
+    private Uni<RolloutStateChanged> audit(Locked l, RolloutState from, int stepBefore, String action, String actor,
+            String reason, Instant at, String verdictId, Lineup lineupBefore, Lineup lineupAfter, String changeBefore,
+            String changeAfter) {
         Rollout r = l.rollout();
         AuditEntry a = new AuditEntry();
+        a.changeBefore = changeBefore;
+        a.changeAfter = changeAfter;
         a.rolloutId = r.id;
         a.at = OffsetDateTime.ofInstant(at, ZoneOffset.UTC);
         a.actor = actor;

@@ -57,4 +57,11 @@ public class AuditEntry extends PanacheEntityBase {
 
     @Column(name = "verdict_id")
     public String verdictId;
+
+    /** What else the change changed (a guardrail's capacity), before and after, as JSON; null for state changes. */
+    @Column(name = "change_before")
+    public String changeBefore;
+
+    @Column(name = "change_after")
+    public String changeAfter;
 }

@@ -66,6 +66,30 @@ class GuardrailChartTest {
     }
 
     @Test
+    void drawsALoadAgainstItsCapacityLine() throws Exception {
+        List<GuardrailChart.Point> points = List.of(
+                new GuardrailChart.Point(T0, 1400, 1200, 1700, "HOLD"),
+                new GuardrailChart.Point(T0.plusSeconds(3600), 1440, 1300, 1600, "HOLD"));
+        String svg = GuardrailChart.renderAgainstLimit("ro-3 · review-queue", "/1h", "capacity", 1800,
+                "reviews at the current share", points);
+        Document doc = parse(svg);
+        // lo = 0 (a load is not negative), hi = the capacity 1800; pad 144, so the axis spans [-144, 1944]:
+        // y(v) = 40 + (1944 - v) / 2088 * 240: y(1400) = 102.5, y(1440) = 97.9, the capacity at y(1800) = 56.6
+        assertEquals("70.0,102.5 700.0,97.9", ((Element) doc.getElementsByTagName("polyline").item(0))
+                .getAttribute("points"));
+        NodeList all = doc.getElementsByTagName("line");
+        for (int i = 0; i < all.getLength(); i++) {
+            Element e = (Element) all.item(i);
+            if ("margin".equals(e.getAttribute("class"))) {
+                assertEquals("56.6", e.getAttribute("y1"));
+            }
+        }
+        assertTrue(svg.contains(">capacity 1800/1h</text>"), svg);
+        assertTrue(svg.contains(">reviews at the current share (up is worse)</text>"), svg);
+        assertTrue(svg.contains("HOLD: reviews at the current share 1440/1h"), svg);
+    }
+
+    @Test
     void saysSoWhenThereAreNoVerdictsYet() throws Exception {
         Document doc = parse(GuardrailChart.render("ro-2 · decline", "pp", 0.5, List.of()));
         assertTrue(doc.getDocumentElement().getTextContent().contains("no verdicts yet"));

@@ -1,6 +1,7 @@
 package io.vigil.guardrail.rollout.events;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,8 +13,10 @@ import org.junit.jupiter.api.Test;
 
 import io.vigil.guardrail.aggregation.WatchedRollout;
 import io.vigil.guardrail.aggregation.state.RolloutWatch;
+import io.vigil.guardrail.evaluation.Guardrail;
 import io.vigil.guardrail.evaluation.GuardrailAction;
 import io.vigil.guardrail.evaluation.GuardrailMetric;
+import io.vigil.guardrail.rollout.plan.CapacityDefaults;
 import io.vigil.guardrail.rollout.plan.PlanReader;
 import io.vigil.guardrail.rollout.plan.PlanReaderTest;
 import io.vigil.guardrail.rollout.plan.RolloutPlan;
@@ -56,6 +59,39 @@ class WatchMapperTest {
         assertEquals(0.01, read.shareAt(T0 + 1));
         assertEquals(0.10, read.shareAt(T0 + 3_600_000));
         assertEquals(T0 + 3_600_000, read.stepStart(T0 + 4_000_000));
+    }
+
+    @Test
+    void mapsCapacitiesCeilingsAndTheStepsSharesForTheProjections() {
+        PlanReader reader = new PlanReader();
+        RolloutPlan limits = reader.read(reader.withDefaults(reader.tree(PlanReaderTest.LIMITS.getBytes(
+                StandardCharsets.UTF_8), true), new CapacityDefaults(1000, 20_000, Duration.ofHours(1))));
+        RolloutWatch w = WatchMapper.watch("ro-4", limits, List.of(T0, T0 + 3_600_000), true, Duration.ofMinutes(5),
+                1000);
+        assertEquals(List.of(0.01, 0.10, 0.25, 1.0), w.getPlannedSharesList());
+        assertEquals(1200, w.getGuardrails(2).getLimit());
+        assertEquals(Duration.ofHours(1).toMillis(), w.getGuardrails(2).getPeriodMillis());
+        assertEquals(0, w.getGuardrails(2).getMargin());
+        assertEquals(20_000, w.getGuardrails(3).getLimit());
+        assertEquals(0.009, w.getGuardrails(4).getLimit(), 1e-15);
+        assertEquals(0, w.getGuardrails(4).getPeriodMillis());
+        assertFalse(w.getGuardrails(0).hasLimit());
+
+        WatchedRollout read = WatchedRollout.of(w);
+        Guardrail reviews = read.guardrails().get(2);
+        assertEquals(GuardrailMetric.REVIEW_QUEUE_LOAD, reviews.metric());
+        assertEquals(1200, reviews.limit());
+        assertEquals(3_600_000, reviews.periodMillis());
+        assertTrue(read.guardrails().get(4).hasCeiling());
+        assertTrue(read.guardrails().get(4).labelDelayed());
+        assertFalse(Double.isNaN(read.guardrails().get(4).limit()));
+        assertTrue(Double.isNaN(read.guardrails().get(0).limit()));
+        // Step 1 (10%) is in force: the next step is 25%; in step 0, 10%; the last step's next is all traffic.
+        assertEquals(0.25, read.nextShareAt(T0 + 3_600_000));
+        assertEquals(0.10, read.nextShareAt(T0 + 1));
+        RolloutWatch last = WatchMapper.watch("ro-5", limits, List.of(T0, T0 + 1, T0 + 2), true,
+                Duration.ofMinutes(5), 1000);
+        assertEquals(1.0, WatchedRollout.of(last).nextShareAt(T0 + 10));
     }
 
     @Test

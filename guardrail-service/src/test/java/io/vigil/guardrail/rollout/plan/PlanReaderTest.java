@@ -92,6 +92,99 @@ public class PlanReaderTest {
         assertEquals(null, plan.policyVersion());
     }
 
+    /** The plan above with a review-queue capacity, a step-up budget left to the defaults and a chargeback ceiling. */
+    public static final String LIMITS = YAML + """
+              - name: review-queue
+                metric: REVIEW_QUEUE_LOAD
+                capacity: 1200
+                period: hour
+                action: ALERT
+              - name: step-ups
+                metric: STEP_UP_BUDGET
+              - name: chargebacks
+                metric: CHARGEBACK_RATE
+                ceiling: 0.9%
+            """;
+
+    static final CapacityDefaults DEFAULTS = new CapacityDefaults(1000, 20_000, Duration.ofHours(1));
+
+    private RolloutPlan withDefaults(String yaml) {
+        return reader.read(reader.withDefaults(reader.tree(yaml.getBytes(StandardCharsets.UTF_8), true), DEFAULTS));
+    }
+
+    @Test
+    void readsCapacitiesAndACeilingAndFillsTheConfiguredCapacityWhereThePlanNamesNone() {
+        RolloutPlan plan = withDefaults(LIMITS);
+        PlanGuardrail reviews = plan.guardrails().get(2);
+        assertEquals(GuardrailMetric.REVIEW_QUEUE_LOAD, reviews.metric());
+        assertEquals(null, reviews.margin());
+        assertEquals(0, reviews.marginInMetricUnits());
+        assertEquals(new Limit(1200, Duration.ofHours(1), "1200 per 1h"), reviews.limit());
+        assertEquals(GuardrailAction.ALERT, reviews.action());
+        PlanGuardrail stepUps = plan.guardrails().get(3);
+        assertEquals(new Limit(20_000, Duration.ofHours(1), "20000 per 1h"), stepUps.limit());
+        PlanGuardrail chargebacks = plan.guardrails().get(4);
+        assertEquals(0.009, chargebacks.limit().value(), 1e-15);
+        assertEquals(null, chargebacks.limit().period());
+        assertEquals("0.9%", chargebacks.limit().toString());
+        assertEquals(null, chargebacks.margin());
+        // A capacity without a period is per the configured period; periods as words or durations.
+        assertEquals(new Limit(50, Duration.ofDays(1), "50 per 1d"), withDefaults(LIMITS.replace("capacity: 1200\n"
+                + "    period: hour", "capacity: 50\n    period: 1d")).guardrails().get(2).limit());
+        assertEquals(Duration.ofHours(1), withDefaults(LIMITS.replace("    period: hour\n", "")).guardrails().get(2)
+                .limit().period());
+        assertEquals(Duration.ofDays(7), withDefaults(LIMITS.replace("period: hour", "period: week")).guardrails()
+                .get(2).limit().period());
+        assertEquals(0.009, withDefaults(LIMITS.replace("0.9%", "90bp")).guardrails().get(4).limit().value(), 1e-15);
+    }
+
+    static Stream<Arguments> badLimits() {
+        return Stream.of(
+                Arguments.of("negative capacity", LIMITS.replace("capacity: 1200", "capacity: -5"),
+                        "guardrails[2].capacity", "must be a number > 0"),
+                Arguments.of("capacity as words", LIMITS.replace("capacity: 1200", "capacity: lots"),
+                        "guardrails[2].capacity", "must be a number"),
+                Arguments.of("unknown period", LIMITS.replace("period: hour", "period: fortnight"),
+                        "guardrails[2].period", "'fortnight' is not a period: hour, day, week"),
+                Arguments.of("period under a minute", LIMITS.replace("period: hour", "period: 30s"),
+                        "guardrails[2].period", "at least a minute"),
+                Arguments.of("period without a capacity", LIMITS.replace("    capacity: 1200\n", ""),
+                        "guardrails[2].capacity", "required"),
+                Arguments.of("margin on a capacity metric", LIMITS.replace("action: ALERT\n  - name: step-ups",
+                        "margin: 0.5pp\n    action: ALERT\n  - name: step-ups"), "guardrails[2].margin",
+                        "REVIEW_QUEUE_LOAD is judged against its capacity"),
+                Arguments.of("ceiling on a capacity metric", LIMITS.replace("metric: STEP_UP_BUDGET",
+                        "metric: STEP_UP_BUDGET\n    ceiling: 1%"), "guardrails[3].ceiling",
+                        "STEP_UP_BUDGET takes no ceiling"),
+                Arguments.of("capacity on a rate", LIMITS.replace("margin: 0.5pp", "margin: 0.5pp\n    capacity: 10"),
+                        "guardrails[0].capacity", "CONVERSION has no capacity"),
+                Arguments.of("ceiling on a metric that takes none", LIMITS.replace("margin: 0.5pp", "ceiling: 2%"),
+                        "guardrails[0].ceiling", "CONVERSION takes no ceiling; CHARGEBACK_RATE does"),
+                Arguments.of("ceiling and margin", LIMITS.replace("ceiling: 0.9%", "ceiling: 0.9%\n    margin: 0.1pp"),
+                        "guardrails[4].ceiling", "not both"),
+                Arguments.of("ceiling without a unit", LIMITS.replace("ceiling: 0.9%", "ceiling: 0.009"),
+                        "guardrails[4].ceiling", "has no unit"),
+                Arguments.of("ceiling at 100%", LIMITS.replace("ceiling: 0.9%", "ceiling: 100%"),
+                        "guardrails[4].ceiling", "below 100%"),
+                Arguments.of("chargebacks with neither", LIMITS.replace("    ceiling: 0.9%\n", ""),
+                        "guardrails[4].margin", "required"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badLimits")
+    void refusesALimitThatCannotBeJudgedNamingTheField(String why, String yaml, String field, String words) {
+        PlanValidationException e = assertThrows(PlanValidationException.class, () -> withDefaults(yaml));
+        assertEquals(field, e.field(), e.getMessage());
+        assertTrue(e.getMessage().contains(words), e.getMessage());
+    }
+
+    @Test
+    void withoutDefaultsACapacityMetricMustNameItsCapacity() {
+        PlanValidationException e = assertThrows(PlanValidationException.class,
+                () -> reader.readYaml(LIMITS.getBytes(StandardCharsets.UTF_8)));
+        assertEquals("guardrails[3].capacity", e.field());
+    }
+
     static Stream<Arguments> badPlans() {
         return Stream.of(
                 Arguments.of("unknown cohort attribute", YAML.replace("age=18-24 & country=CA", "planet=mars"),

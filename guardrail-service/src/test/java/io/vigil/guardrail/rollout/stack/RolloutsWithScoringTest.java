@@ -45,6 +45,8 @@ import io.quarkus.test.junit.TestProfile;
 import io.restassured.specification.RequestSpecification;
 import io.vigil.contracts.events.v1.GuardrailEvidence;
 import io.vigil.contracts.events.v1.Judgement;
+import io.vigil.contracts.events.v1.LimitEvidence;
+import io.vigil.contracts.events.v1.LimitProjection;
 import io.vigil.contracts.events.v1.RolloutState;
 import io.vigil.contracts.events.v1.RolloutStateChanged;
 import io.vigil.contracts.events.v1.VerdictIssued;
@@ -365,8 +367,130 @@ class RolloutsWithScoringTest {
         guardrail("viewer").get("/rollouts/ro-nope").then().statusCode(404).body("field", equalTo("id"));
     }
 
+    static final String LIMITS = PLAN + """
+              - name: review-queue
+                metric: REVIEW_QUEUE_LOAD
+                capacity: 1200
+                period: hour
+                action: ALERT
+              - name: step-ups
+                metric: STEP_UP_BUDGET
+              - name: chargebacks
+                metric: CHARGEBACK_RATE
+                ceiling: 0.9%
+            """;
+
     @Test
     @Order(7)
+    void anOperatorChangesACapacityAuditedAndTheTopologyIsToldAtOnce() throws Exception {
+        rolloutId = guardrail("operator").contentType("application/yaml")
+                .body(LIMITS.getBytes(StandardCharsets.UTF_8)).post("/rollouts").then().statusCode(201)
+                .body("summary.state", equalTo("RUNNING"))
+                .body("guardrails[1].limit", equalTo("1200 per 1h"))
+                .body("guardrails[1].margin", equalTo(null))
+                .body("guardrails[1].period_seconds", equalTo(3600))
+                // the configured default (guardrail.capacity.step-up-budget, per guardrail.capacity.period)
+                .body("guardrails[2].limit", equalTo("20000 per 1h"))
+                .body("guardrails[3].limit", equalTo("0.9%"))
+                .body("guardrails[3].limit_value", equalTo(0.009f))
+                .extract().path("summary.id");
+        RolloutWatch w = awaitWatch(x -> x.getGuardrailsCount() == 4);
+        assertEquals(1200, w.getGuardrails(1).getLimit());
+        assertEquals(Duration.ofHours(1).toMillis(), w.getGuardrails(1).getPeriodMillis());
+        assertEquals(0.009, w.getGuardrails(3).getLimit(), 1e-15);
+        assertEquals(List.of(0.10, 0.25, 0.50), w.getPlannedSharesList());
+
+        String capacity = "/rollouts/" + rolloutId + "/guardrails/review-queue/capacity";
+        guardrail("viewer").contentType("application/json").body("{\"capacity\": 1500, \"reason\": \"x\"}")
+                .put(capacity).then().statusCode(403);
+        guardrail("operator").contentType("application/json").body("{\"capacity\": -5, \"reason\": \"x\"}")
+                .put(capacity).then().statusCode(400).contentType(startsWith("application/problem+json"))
+                .body("field", equalTo("capacity"));
+        guardrail("operator").contentType("application/json").body("{\"capacity\": \"lots\", \"reason\": \"x\"}")
+                .put(capacity).then().statusCode(400).body("field", equalTo("capacity"));
+        guardrail("operator").contentType("application/json")
+                .body("{\"capacity\": 1500, \"period\": \"fortnight\", \"reason\": \"x\"}")
+                .put(capacity).then().statusCode(400).body("field", equalTo("period"))
+                .body("detail", org.hamcrest.Matchers.containsString("'fortnight' is not a period"));
+        guardrail("operator").contentType("application/json").body("{\"capacity\": 1500}")
+                .put(capacity).then().statusCode(400).body("field", equalTo("reason"));
+        guardrail("operator").contentType("application/json").body("{\"capacity\": 1500, \"reason\": \"x\"}")
+                .put("/rollouts/" + rolloutId + "/guardrails/conversion/capacity").then().statusCode(400)
+                .body("field", equalTo("capacity"))
+                .body("detail", org.hamcrest.Matchers.containsString("CONVERSION) has no capacity"));
+        guardrail("operator").contentType("application/json").body("{\"capacity\": 1500, \"reason\": \"x\"}")
+                .put("/rollouts/" + rolloutId + "/guardrails/nope/capacity").then().statusCode(404)
+                .body("field", equalTo("name"));
+
+        given().header("Authorization", TestTokens.bearer("operator", "rita@risk.example"))
+                .contentType("application/json")
+                .body("{\"capacity\": 1500, \"period\": \"day\", \"reason\": \"two more reviewers\"}")
+                .put(capacity).then().statusCode(200)
+                .body("summary.state", equalTo("RUNNING"))
+                .body("guardrails[1].limit", equalTo("1500 per 1d"))
+                .body("guardrails[1].period_seconds", equalTo(86_400))
+                .body("audit[-1].action", equalTo("capacity"))
+                .body("audit[-1].actor", equalTo("rita@risk.example"))
+                .body("audit[-1].reason", equalTo("capacity of review-queue: 1200 per 1h -> 1500 per 1d: two more "
+                        + "reviewers"))
+                .body("audit[-1].state_before", equalTo("RUNNING"))
+                .body("audit[-1].state_after", equalTo("RUNNING"))
+                .body("audit[-1].change_before", equalTo("{\"guardrail\":\"review-queue\",\"capacity\":1200.0,"
+                        + "\"period\":\"1h\"}"))
+                .body("audit[-1].change_after", equalTo("{\"guardrail\":\"review-queue\",\"capacity\":1500.0,"
+                        + "\"period\":\"1d\"}"));
+        // The watch is republished with the new capacity (the topology judges every minute from then on with it).
+        RolloutWatch changed = awaitWatch(x -> x.getGuardrailsCount() == 4 && x.getGuardrails(1).getLimit() == 1500);
+        assertEquals(Duration.ofDays(1).toMillis(), changed.getGuardrails(1).getPeriodMillis());
+        assertEquals(1, changed.getSharesCount());
+        await(() -> {
+            drainEvents();
+            return changes.stream().anyMatch(c -> c.getRolloutId().equals(rolloutId)
+                    && c.getReason().startsWith("capacity of review-queue"));
+        }, "RolloutStateChanged for the capacity");
+
+        // A verdict's limit evidence over REST and in the guardrail's chart, against the capacity now in force.
+        VerdictIssued hold = verdict("c-1", VerdictKind.VERDICT_KIND_HOLD, 0.10, T0.plusSeconds(40_000), 0.0)
+                .toBuilder().addEvidence(GuardrailEvidence.newBuilder().setGuardrail("review-queue")
+                        .setMetric("REVIEW_QUEUE_LOAD").setJudgement(Judgement.JUDGEMENT_INCONCLUSIVE)
+                        .setEstimate(-0.001).setHarmLower(-0.002).setHarmUpper(0.0005).setTreatmentExposure(6_000)
+                        .setControlExposure(54_000).setAlpha(0.0125)
+                        .setLimit(LimitEvidence.newBuilder().setLimit(1_500)
+                                .setPeriodSeconds(86_400).setDecisionsPerPeriod(1_440_000)
+                                .addProjections(LimitProjection.newBuilder()
+                                        .setShare(0.1).setEstimate(1_400).setLower(1_300).setUpper(1_520))
+                                .addProjections(LimitProjection.newBuilder()
+                                        .setShare(0.25).setEstimate(1_700).setLower(1_600).setUpper(1_800))
+                                .setBlocksPromotion("promotion to 25% would overload the review queue")))
+                .build();
+        publish(hold);
+        await(() -> {
+            List<String> ids = guardrail("viewer").get("/rollouts/" + rolloutId + "/verdicts").then().extract()
+                    .path("verdict_id");
+            return ids.contains("c-1");
+        }, "the verdict stored");
+        guardrail("viewer").get("/rollouts/" + rolloutId + "/verdicts").then()
+                .body("[0].evidence[1].limit.limit", equalTo(1500.0f))
+                .body("[0].evidence[1].limit.period_seconds", equalTo(86_400))
+                .body("[0].evidence[1].limit.projections[1].lower", equalTo(1600.0f))
+                .body("[0].evidence[1].limit.blocks_promotion", equalTo("promotion to 25% would overload the review "
+                        + "queue"))
+                .body("[0].evidence[0].limit", equalTo(null));
+        String svg = guardrail("viewer").get("/rollouts/" + rolloutId + "/guardrails/review-queue/chart.svg").then()
+                .statusCode(200).extract().asString();
+        Document doc = DocumentBuilderFactory.newInstance().newDocumentBuilder()
+                .parse(new ByteArrayInputStream(svg.getBytes(StandardCharsets.UTF_8)));
+        assertEquals(1, doc.getElementsByTagName("circle").getLength());
+        assertTrue(svg.contains("capacity 1500/1d"), svg);
+
+        guardrail("operator").contentType("application/json").body("{\"reason\": \"done here\"}")
+                .post("/rollouts/" + rolloutId + "/abort").then().statusCode(200);
+        guardrail("operator").contentType("application/json").body("{\"capacity\": 1800, \"reason\": \"x\"}")
+                .put(capacity).then().statusCode(409).body("field", equalTo("state"));
+    }
+
+    @Test
+    @Order(8)
     void answersEveryHostileRestRequestWithoutA5xx() throws Exception {
         int port = org.eclipse.microprofile.config.ConfigProvider.getConfig()
                 .getValue("quarkus.http.test-port", Integer.class);
@@ -376,7 +500,7 @@ class RolloutsWithScoringTest {
                 "http://127.0.0.1:" + port, 16, 30, TestTokens.bearer("admin", "fuzzer")).run();
         System.out.printf("REST fuzz: %d requests over %d operations %s, by status %s%n", report.requests(),
                 report.operations().size(), report.operations(), report.byStatus());
-        assertTrue(report.operations().size() >= 10, report.operations().toString());
+        assertTrue(report.operations().size() >= 11, report.operations().toString());
         assertEquals(List.of(), report.findings());
     }
 
