@@ -49,6 +49,7 @@ import io.vigil.contracts.events.v1.RolloutState;
 import io.vigil.contracts.events.v1.RolloutStateChanged;
 import io.vigil.contracts.events.v1.VerdictIssued;
 import io.vigil.contracts.events.v1.VerdictKind;
+import io.vigil.eventing.CloudEventHeaders;
 import io.vigil.eventing.EventTopics;
 import io.vigil.eventing.ProtoTime;
 import io.vigil.guardrail.aggregation.state.RolloutWatch;
@@ -66,8 +67,9 @@ import io.vigil.testing.security.TestTokens;
  * state directory: gracefully (SIGTERM) and killed (SIGKILL, nothing flushed). A rollout RUNNING in its second step
  * keeps its step, its step start (the minimum-duration clock the watch gives the stream) and scoring-service's
  * line-up, and carries on with the next verdict; a rollback interrupted in ROLLING_BACK is finished after the restart,
- * whether the dead instance had reached scoring-service or not, and applied once. Runs in {@code verify} (failsafe),
- * after the jar is built. The methods build on each other, in order.
+ * whether the dead instance had reached scoring-service or not, and applied once. And a change made while the broker
+ * is frozen is answered, waits in the outbox and reaches the topic once the broker is back. Runs in {@code verify}
+ * (failsafe), after the jar is built. The methods build on each other, in order.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -177,6 +179,7 @@ class RolloutRestartIT {
         g.put("guardrail.scoring.max-backoff", "1s");
         g.put("guardrail.rollouts.resume-every", "1s");
         g.put("guardrail.outbox.relay-every", "1s");
+        g.put("guardrail.outbox.send-timeout", "3s");
         // A killed instance's consumers are given up after 6 s (the broker's minimum), not the default 45 s, so the
         // next one gets the verdicts' partitions soon.
         g.put("mp.messaging.incoming.verdicts.session.timeout.ms", "6000");
@@ -317,6 +320,35 @@ class RolloutRestartIT {
         assertEquals(1, audit("restored"), "recorded once");
     }
 
+    @Test
+    @Order(5)
+    void aChangeMadeWhileKafkaIsFrozenReachesTheTopicOnceItIsBack() throws Exception {
+        rolloutId = create();
+        awaitChange(RolloutState.ROLLOUT_STATE_RUNNING);
+        broker.pause(); // SIGSTOP: connections stay open, nothing is acknowledged
+        try {
+            // The change commits (state and outbox row together) and is answered; its event cannot be sent.
+            guardrail("operator").contentType("application/json").body("{\"reason\": \"kafka frozen\"}")
+                    .post("/rollouts/" + rolloutId + "/pause").then().statusCode(200)
+                    .body("summary.state", equalTo("PAUSED"));
+            await(() -> metric("vigil_guardrail_outbox_failing") >= 1, "the send failed, the event still pending");
+            assertTrue(metric("vigil_guardrail_outbox_pending") >= 1);
+            assertTrue(metric("vigil_guardrail_outbox_send_failures_total") >= 1);
+        } finally {
+            broker.resume();
+        }
+        awaitChange(RolloutState.ROLLOUT_STATE_PAUSED);
+        await(() -> metric("vigil_guardrail_outbox_pending") == 0, "the outbox emptied");
+        // At least once: the producer may deliver its timed-out send too, but every copy carries the id it was
+        // written with, so a consumer de-duplicating on ce_id sees one pause.
+        List<String> ids = changeIds.stream().filter(c -> c.rollout().equals(rolloutId)
+                && c.state() == RolloutState.ROLLOUT_STATE_PAUSED).map(ChangeId::ceId).distinct().toList();
+        assertEquals(1, ids.size(), ids.toString());
+        assertEquals(ids.get(0), changes.stream().filter(c -> c.getRolloutId().equals(rolloutId)
+                && c.getState() == RolloutState.ROLLOUT_STATE_PAUSED).findFirst().orElseThrow().getEventId());
+        detail(); // still answering
+    }
+
     // ---- checks
 
     private record Snapshot(JsonPath rollout, Map<String, Object> lineup) {
@@ -435,11 +467,29 @@ class RolloutRestartIT {
         return null;
     }
 
+    private record ChangeId(String rollout, RolloutState state, String ceId) {
+    }
+
+    private final List<ChangeId> changeIds = new ArrayList<>();
+
+    private double metric(String name) {
+        String metrics = given().baseUri(guardrail.baseUrl()).get("/q/metrics").then().extract().asString();
+        for (String line : metrics.split("\n")) {
+            if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
+                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return Double.NaN;
+    }
+
     private void awaitChange(RolloutState state) {
         await(() -> {
             for (ConsumerRecord<String, byte[]> r : events.poll(Duration.ofMillis(200))) {
                 try {
-                    changes.add(RolloutStateChanged.parseFrom(r.value()));
+                    RolloutStateChanged c = RolloutStateChanged.parseFrom(r.value());
+                    changes.add(c);
+                    changeIds.add(new ChangeId(c.getRolloutId(), c.getState(),
+                            CloudEventHeaders.readFrom(r.headers()).id()));
                 } catch (Exception e) {
                     fail("not a RolloutStateChanged: " + e);
                 }
