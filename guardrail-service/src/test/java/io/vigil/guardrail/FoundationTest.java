@@ -19,7 +19,8 @@ class FoundationTest extends ServiceFoundationTests {
 
     @Override
     protected List<String> expectedTables() {
-        return List.of("processed_event", "rollout", "rollout_step", "rollout_sign_off", "rollout_audit", "rollout_verdict");
+        return List.of("processed_event", "rollout", "rollout_step", "rollout_sign_off", "rollout_audit", "rollout_verdict",
+                "rollout_outbox");
     }
 
     @Override

@@ -3,6 +3,8 @@ package io.vigil.guardrail.aggregation;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 
+import org.HdrHistogram.ConcurrentHistogram;
+
 import io.vigil.contracts.events.v1.VerdictKind;
 
 /**
@@ -18,20 +20,31 @@ public record StreamCounters(AtomicLong joined, AtomicLong duplicateOutcomes, At
         AtomicLong conflictingDecisions, AtomicLong bufferedOutcomes, AtomicLong unmatched, AtomicLong undecodable,
         AtomicLong invalidWatches, AtomicLong verdicts, AtomicLong bucketedDecisions, AtomicLong lateDeltas,
         AtomicLongArray verdictsByKind, AtomicLong evaluations, AtomicLong evaluationNanos,
-        AtomicLong maxEvaluationNanos, AtomicLong rolloutsDropped, AtomicLong decisionsExpired) {
+        AtomicLong maxEvaluationNanos, AtomicLong rolloutsDropped, AtomicLong decisionsExpired,
+        ConcurrentHistogram evaluationMicros, AtomicLong slowestEvaluation) {
+
+    /** Evaluation times are recorded up to a minute, to 3 significant digits. */
+    static final long MAX_EVALUATION_MICROS = 60_000_000L;
 
     public StreamCounters() {
         this(new AtomicLong(), new AtomicLong(), new AtomicLong(), new AtomicLong(), new AtomicLong(),
                 new AtomicLong(), new AtomicLong(), new AtomicLong(), new AtomicLong(), new AtomicLong(),
                 new AtomicLong(), new AtomicLongArray(VerdictKind.values().length), new AtomicLong(),
-                new AtomicLong(), new AtomicLong(), new AtomicLong(), new AtomicLong());
+                new AtomicLong(), new AtomicLong(), new AtomicLong(), new AtomicLong(),
+                new ConcurrentHistogram(MAX_EVALUATION_MICROS, 3), new AtomicLong());
     }
 
-    /** One rollout minute judged (all its guardrails), taking {@code nanos} of wall time: for metrics and the bench. */
+    /**
+     * One rollout minute judged (all its guardrails), taking {@code nanos} of wall time: for metrics and the bench
+     * (mean, max and, from the histogram, percentiles).
+     */
     void evaluated(long nanos) {
-        evaluations.incrementAndGet();
+        long n = evaluations.incrementAndGet();
         evaluationNanos.addAndGet(nanos);
-        maxEvaluationNanos.accumulateAndGet(nanos, Math::max);
+        if (nanos > maxEvaluationNanos.getAndAccumulate(nanos, Math::max)) {
+            slowestEvaluation.set(n); // which one (1 = the first): a cold start, or a rollout's age?
+        }
+        evaluationMicros.recordValue(Math.min(MAX_EVALUATION_MICROS, Math.max(0, nanos / 1000)));
     }
 
     void verdictIssued(VerdictKind kind) {

@@ -206,6 +206,50 @@ class GuardrailTopologyTest {
         run.close();
     }
 
+    /**
+     * The evaluator keeps a running fold of each rollout's settled minutes; a decision that reaches a minute already
+     * folded (late) must count in the next verdicts exactly as if it had come in time: the last verdict of a run where
+     * it came 35 minutes late equals, byte for byte, that of a run where it came in its minute.
+     */
+    @Test
+    void aDecisionThatReachesAMinuteAlreadyJudgedCountsInTheNextVerdictsAsIfItHadComeInTime() throws Exception {
+        Run inTime = new Run();
+        VerdictIssued expected = lastVerdictWithOneExtraDecision(inTime, false);
+        Run late = new Run();
+        VerdictIssued actual = lastVerdictWithOneExtraDecision(late, true);
+        assertEquals(0, inTime.counters.lateDeltas().get());
+        assertTrue(late.counters.lateDeltas().get() >= 1, "the extra decision came late");
+        assertEquals(expected.getVerdictId(), actual.getVerdictId());
+        assertArrayEquals(expected.toByteArray(), actual.toByteArray());
+        // The extra decision is in: 40 settled minutes of 50 a minute on each arm, plus one on the challenger.
+        long settled = (ProtoTime.toInstant(actual.getEvaluatedAt()).toEpochMilli() - T0.toEpochMilli()) / 60_000;
+        assertEquals(settled * 50 + 1, actual.getEvidence(1).getTreatmentExposure());
+        assertEquals(settled * 50, actual.getEvidence(1).getControlExposure());
+    }
+
+    /** 100 approvals a minute alternating the arms for 45 minutes, and one more on the challenger at minute 5. */
+    private static VerdictIssued lastVerdictWithOneExtraDecision(Run run, boolean late) throws Exception {
+        run.watch(seedOneWatch("late-1"));
+        Instant extraAt = T0.plus(Duration.ofMinutes(5)).plusSeconds(30);
+        List<VerdictIssued> out = new ArrayList<>();
+        for (int m = 0; m < 45; m++) {
+            Instant minute = T0.plus(Duration.ofMinutes(m));
+            for (int i = 0; i < 100; i++) {
+                String id = "tx-" + m + "-" + i;
+                Instant at = minute.plusMillis(i * 600L);
+                run.decisions.pipeInput(id, Run.decision(id, i % 2 == 0, at).toByteArray(), at);
+            }
+            if (late ? m == 40 : m == 5) {
+                run.decisions.pipeInput("tx-extra", Run.decision("tx-extra", true, extraAt).toByteArray(), extraAt);
+            }
+            while (!run.verdicts.isEmpty()) {
+                out.add(VerdictIssued.parseFrom(run.verdicts.readValue()));
+            }
+        }
+        run.close();
+        return out.get(out.size() - 1);
+    }
+
     private static long count(KeyValueStore<String, Object> store, String prefix) {
         long n = 0;
         try (KeyValueIterator<String, Object> it = store.all()) {

@@ -100,6 +100,8 @@ public final class GuardrailBench {
             KafkaStreams streams = new KafkaStreams(GuardrailTopology.build(topics, new GuardrailTopology.Settings(
                     Duration.ofHours(6), Duration.ofMinutes(10), Duration.ofMinutes(2), PARTITIONS,
                     Duration.ofMinutes(30), Duration.ofMinutes(1)), counters, Stores::persistentKeyValueStore), p);
+            long gcCountBefore = gcCount();
+            long gcMillisBefore = gcMillis();
             long started = System.nanoTime();
             streams.start();
             long first = 0;
@@ -129,6 +131,8 @@ public final class GuardrailBench {
                 Thread.sleep(100);
             }
             double seconds = (done - first) / 1e9;
+            long gcs = gcCount() - gcCountBefore;
+            long gcTime = gcMillis() - gcMillisBefore;
             System.gc();
             long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
             streams.close(Duration.ofSeconds(60));
@@ -147,8 +151,13 @@ public final class GuardrailBench {
             System.out.printf("  state stores on disk  %,.1f MB, %,.1f MB per million decisions%n", disk / 1e6,
                     disk / 1e6 / (decisions / 1e6));
             System.out.printf("  evaluation            %,d rollout minutes judged (400 guardrails each): mean %.2f ms, "
-                    + "max %.2f ms%n", evaluations, evaluations == 0 ? 0 : counters.evaluationNanos().get() / 1e6
-                    / evaluations, counters.maxEvaluationNanos().get() / 1e6);
+                    + "p50 %.2f ms, p99 %.2f ms, max %.2f ms%n", evaluations, evaluations == 0 ? 0
+                    : counters.evaluationNanos().get() / 1e6 / evaluations,
+                    counters.evaluationMicros().getValueAtPercentile(50) / 1e3,
+                    counters.evaluationMicros().getValueAtPercentile(99) / 1e3,
+                    counters.maxEvaluationNanos().get() / 1e6);
+            System.out.printf("                        the slowest was minute %,d of %,d judged; %,d GCs took %,d ms in all "
+                    + "during the run%n", counters.slowestEvaluation().get(), evaluations, gcs, gcTime);
             System.out.printf("  verdicts              %,d; late deltas %,d%n", counters.verdicts().get(),
                     counters.lateDeltas().get());
         } finally {
@@ -157,6 +166,16 @@ public final class GuardrailBench {
             }
             delete(state);
         }
+    }
+
+    static long gcCount() {
+        return ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(b -> Math.max(0, b.getCollectionCount()))
+                .sum();
+    }
+
+    static long gcMillis() {
+        return ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(b -> Math.max(0, b.getCollectionTime()))
+                .sum();
     }
 
     static RolloutWatch watch(String id) {

@@ -1,66 +1,49 @@
 package io.vigil.guardrail.rollout.events;
 
-import java.time.Instant;
-
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
-import org.jboss.logging.Logger;
 
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import io.vigil.contracts.events.v1.RolloutStateChanged;
+import io.vigil.eventing.CloudEventHeaders;
 import io.vigil.eventing.CloudEventMessages;
-import io.vigil.eventing.ProtoTime;
-import io.vigil.guardrail.aggregation.state.RolloutWatch;
+import io.vigil.guardrail.rollout.outbox.OutboxPublisher;
+import io.vigil.guardrail.rollout.outbox.RelayedEvent;
 
 /**
- * Sends what the rollouts decided, each after its change is committed and each waiting for Kafka's acknowledgement:
- * {@code RolloutStateChanged} on vigil.rollouts.v1 (CloudEvents headers, key = rollout id) and the rollout's watch on
- * the compacted topic the streaming topology reads ({@code guardrail.topics.rollout-watches}, plain protobuf, key =
- * rollout id). A send that fails is logged and counted; the watch is re-published at every start, and the database
- * keeps the audit.
+ * Sends what the rollouts decided, as the outbox relay hands it over ({@code rollout.outbox.OutboxRelay}), each
+ * waiting for Kafka's acknowledgement ({@code acks=all} on both channels): {@code RolloutStateChanged} on
+ * vigil.rollouts.v1 (CloudEvents headers, {@code ce_id} = the event id it was written with, key = rollout id) and the
+ * rollout's watch on the compacted topic the streaming topology reads ({@code guardrail.topics.rollout-watches}, plain
+ * protobuf, key = rollout id).
  */
 @ApplicationScoped
-public class RolloutPublisher {
+public class RolloutPublisher implements OutboxPublisher {
 
-    private static final Logger LOG = Logger.getLogger(RolloutPublisher.class);
     static final String SERVICE = "guardrail-service";
+    static final String STATE_CHANGED_TYPE = RolloutStateChanged.getDescriptor().getFullName();
 
     private final MutinyEmitter<byte[]> stateChanges;
     private final MutinyEmitter<byte[]> watches;
-    private final Counter failed;
 
     RolloutPublisher(@Channel("rollouts") MutinyEmitter<byte[]> stateChanges,
-            @Channel("rollout-watches") MutinyEmitter<byte[]> watches, MeterRegistry registry) {
+            @Channel("rollout-watches") MutinyEmitter<byte[]> watches) {
         this.stateChanges = stateChanges;
         this.watches = watches;
-        this.failed = Counter.builder("vigil.guardrail.rollout.events.failed")
-                .description("rollout state changes or watches Kafka did not acknowledge").register(registry);
     }
 
-    public Uni<Void> stateChanged(RolloutStateChanged event) {
-        Instant at = ProtoTime.toInstant(event.getChangedAt());
-        return send(stateChanges, CloudEventMessages.of(SERVICE, event.getRolloutId(), event, at),
-                "state change " + event.getEventId());
-    }
-
-    public Uni<Void> watch(RolloutWatch watch) {
-        Message<byte[]> message = Message.of(watch.toByteArray()).addMetadata(OutgoingKafkaRecordMetadata
-                .<String>builder().withKey(watch.getRolloutId()).build());
-        return send(watches, message, "watch of " + watch.getRolloutId());
-    }
-
-    private Uni<Void> send(MutinyEmitter<byte[]> emitter, Message<byte[]> message, String what) {
-        return Uni.createFrom().deferred(() -> emitter.sendMessage(message))
-                .onFailure().invoke(e -> {
-                    failed.increment();
-                    LOG.warnf("Kafka did not take the %s: %s", what, e.toString());
-                })
-                .onFailure().recoverWithNull();
+    @Override
+    public Uni<Void> publish(RelayedEvent event) {
+        return switch (event.kind()) {
+            case STATE_CHANGED -> stateChanges.sendMessage(CloudEventMessages.of(new CloudEventHeaders(
+                    event.id().toString(), CloudEventHeaders.sourceOf(SERVICE), STATE_CHANGED_TYPE, event.occurredAt(),
+                    CloudEventHeaders.PROTOBUF), event.key(), event.payload()));
+            case WATCH -> watches.sendMessage(Message.of(event.payload()).addMetadata(OutgoingKafkaRecordMetadata
+                    .<String>builder().withKey(event.key()).build()));
+        };
     }
 }

@@ -17,12 +17,14 @@ import io.vertx.core.Vertx;
 import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
 import io.vigil.guardrail.aggregation.state.RolloutWatch;
 import io.vigil.guardrail.rollout.config.RolloutConfig;
-import io.vigil.guardrail.rollout.events.RolloutPublisher;
+import io.vigil.guardrail.rollout.outbox.OutboxRelay;
+import io.vigil.guardrail.rollout.outbox.RolloutOutbox;
 import io.vigil.guardrail.rollout.store.Rollout;
 
 /**
- * A rollout survives a restart where it was: at start this instance re-publishes the watches of every watched
- * rollout (RUNNING ones keep their step and its start), and every {@code guardrail.rollouts.resume-every} it starts
+ * A rollout survives a restart where it was: its state, step and step start are in PostgreSQL, and what it announced
+ * is in the outbox until Kafka took it. At start this instance re-publishes the watches of every watched rollout
+ * (RUNNING ones keep their step and its start: nothing resets the minimum-duration clock), and every {@code guardrail.rollouts.resume-every} it starts
  * the PENDING ones scoring-service was not there for and restores the ROLLING_BACK ones (idempotent, so several
  * instances doing it at once are harmless).
  */
@@ -34,15 +36,17 @@ class InFlightResumer {
     private final Vertx vertx;
     private final RolloutService rollouts;
     private final Transitions transitions;
-    private final RolloutPublisher publisher;
+    private final RolloutOutbox outbox;
+    private final OutboxRelay relay;
     private final RolloutConfig config;
 
-    InFlightResumer(Vertx vertx, RolloutService rollouts, Transitions transitions, RolloutPublisher publisher,
-            RolloutConfig config) {
+    InFlightResumer(Vertx vertx, RolloutService rollouts, Transitions transitions, RolloutOutbox outbox,
+            OutboxRelay relay, RolloutConfig config) {
         this.vertx = vertx;
         this.rollouts = rollouts;
         this.transitions = transitions;
-        this.publisher = publisher;
+        this.outbox = outbox;
+        this.relay = relay;
         this.config = config;
     }
 
@@ -52,30 +56,30 @@ class InFlightResumer {
                 id -> onSafeContext(this::resume));
     }
 
+    /**
+     * Writes the current watch of every watched rollout into the outbox (after any older one still pending there, so
+     * the topic ends with the current one); the watches already reach the topic through the outbox, this repairs a
+     * topic that lost them (a wiped or recreated topic, a build before the outbox).
+     */
     Uni<Void> republishWatches() {
-        return Panache.withSession(() -> Rollout.<Rollout>list("state in ?1", List.of(RolloutState.RUNNING,
+        return Panache.withTransaction(() -> Rollout.<Rollout>list("state in ?1", List.of(RolloutState.RUNNING,
                 RolloutState.PAUSED, RolloutState.AWAITING_SIGN_OFF))
                 .flatMap(all -> {
-                    Uni<List<RolloutWatch>> watches = Uni.createFrom().item(new java.util.ArrayList<>());
+                    Uni<Integer> written = Uni.createFrom().item(0);
                     for (Rollout r : all) {
-                        watches = watches.flatMap(list -> transitions.read(r.id).map(l -> {
+                        written = written.flatMap(n -> transitions.read(r.id).flatMap(l -> {
                             RolloutWatch w = transitions.watch(l);
-                            if (w != null) {
-                                list.add(w);
-                            }
-                            return list;
+                            return w == null ? Uni.createFrom().item(n)
+                                    : outbox.enqueue(List.of(), w).replaceWith(n + 1);
                         }));
                     }
-                    return watches;
+                    return written;
                 }))
-                .flatMap(watches -> {
-                    Uni<Void> chain = Uni.createFrom().voidItem();
-                    for (RolloutWatch w : watches) {
-                        chain = chain.flatMap(x -> publisher.watch(w));
-                    }
-                    return chain.invoke(() -> LOG.infof("re-published the watches of %d active rollouts",
-                            watches.size()));
-                });
+                .invoke(n -> {
+                    LOG.infof("re-published the watches of %d active rollouts", n);
+                    relay.kick();
+                })
+                .replaceWithVoid();
     }
 
     Uni<Void> resume() {

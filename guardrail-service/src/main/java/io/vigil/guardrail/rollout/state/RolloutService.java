@@ -21,11 +21,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
-import io.vigil.contracts.events.v1.RolloutStateChanged;
 import io.vigil.guardrail.evaluation.GuardrailMetric;
 import io.vigil.guardrail.rollout.config.CapacityConfig;
 import io.vigil.guardrail.rollout.config.RolloutConfig;
-import io.vigil.guardrail.rollout.events.RolloutPublisher;
+import io.vigil.guardrail.rollout.outbox.OutboxRelay;
+import io.vigil.guardrail.rollout.outbox.RolloutOutbox;
 import io.vigil.guardrail.rollout.plan.CapacityDefaults;
 import io.vigil.guardrail.rollout.plan.Limit;
 import io.vigil.guardrail.rollout.plan.PlanGuardrail;
@@ -44,7 +44,8 @@ import io.vigil.guardrail.rollout.store.SignOff;
 /**
  * What operators and verdicts do to rollouts. Every change runs in one transaction that holds the rollout's row lock
  * ({@code SELECT ... FOR UPDATE}) while it checks the state machine, drives scoring-service (an idempotent
- * {@code PUT /lineup}) and audits; events and the watch go out after the commit. A rollback is recorded first
+ * {@code PUT /lineup}) and audits, and writes the events and the watch into the outbox in the same transaction (the
+ * relay sends them after the commit, so a crash in between loses none). A rollback is recorded first
  * (ROLLING_BACK) and then applied, retried until scoring-service takes it, by whichever instance gets to it.
  */
 @ApplicationScoped
@@ -57,18 +58,20 @@ public class RolloutService {
     private final PlanReader reader = new PlanReader();
     private final Transitions transitions;
     private final ScoringLineups lineups;
-    private final RolloutPublisher publisher;
+    private final RolloutOutbox outbox;
+    private final OutboxRelay relay;
     private final RolloutConfig config;
     /** Restores this instance is applying now: a second ask (the resumer, an abort waiting) joins the one running. */
     private final Map<String, Uni<Void>> restoring = new ConcurrentHashMap<>();
 
     private final CapacityDefaults capacities;
 
-    RolloutService(Transitions transitions, ScoringLineups lineups, RolloutPublisher publisher, RolloutConfig config,
-            CapacityConfig capacities) {
+    RolloutService(Transitions transitions, ScoringLineups lineups, RolloutOutbox outbox, OutboxRelay relay,
+            RolloutConfig config, CapacityConfig capacities) {
         this.transitions = transitions;
         this.lineups = lineups;
-        this.publisher = publisher;
+        this.outbox = outbox;
+        this.relay = relay;
         this.config = config;
         this.capacities = capacities.defaults();
     }
@@ -119,11 +122,12 @@ public class RolloutService {
                     String reason = plan.reason() == null ? "rollout of " + plan.targetText() : plan.reason();
                     return r.persist().flatMap(z -> RolloutStep.persist(steps))
                             .flatMap(z -> transitions.audit(l, null, 0, "create", actor, reason, now, null, null,
-                                    null));
+                                    null))
+                            .call(event -> outbox.enqueue(List.of(event), null));
                 })))
                 .onFailure(RolloutService::activeTargetTaken).transform(e -> new RolloutConflictException("target",
                         plan.targetText() + " already has an active rollout"))
-                .flatMap(event -> publisher.stateChanged(event))
+                .invoke(event -> relay.kick())
                 .flatMap(x -> start(id, actor).onFailure().recoverWithItem(e -> {
                     LOG.warnf("rollout %s stays PENDING: %s", id, e.getMessage());
                     return null;
@@ -171,7 +175,7 @@ public class RolloutService {
      * line-up changed meanwhile is not overwritten unseen) and remembers that line-up for a rollback.
      */
     public Uni<Void> start(String id, String actor) {
-        return lineups.current().flatMap(current -> Panache.withTransaction(() -> transitions.lock(id).flatMap(l -> {
+        return lineups.current().flatMap(current -> inTransaction(() -> transitions.lock(id).flatMap(l -> {
             Rollout r = l.rollout();
             if (r.state != RolloutState.PENDING) {
                 return Uni.createFrom().item(Transitions.Change.NONE);
@@ -362,7 +366,7 @@ public class RolloutService {
             Lineup before = transitions.lineup(l.rollout().lineupBefore);
             String reason = "restore the line-up before rollout " + id;
             return lineups.applyUntilDone(LineupChange.restore(before, reason))
-                    .flatMap(after -> Panache.withTransaction(() -> transitions.lock(id).flatMap(locked -> {
+                    .flatMap(after -> inTransaction(() -> transitions.lock(id).flatMap(locked -> {
                         Rollout r = locked.rollout();
                         if (r.state != RolloutState.ROLLING_BACK) {
                             return Uni.createFrom().item(Transitions.Change.NONE);
@@ -426,24 +430,32 @@ public class RolloutService {
     // ---- plumbing
 
     private Uni<Void> change(String id, java.util.function.Function<Locked, Uni<Transitions.Change>> action) {
-        return Panache.withTransaction(() -> transitions.lock(id).flatMap(l -> action.apply(l))).flatMap(this::publish);
+        return inTransaction(() -> transitions.lock(id).flatMap(l -> action.apply(l))).flatMap(this::publish);
     }
 
-    /** After the commit: the events in order, the watch, and a restore if one was decided. */
+    /** {@code work} in a transaction that also writes the change's events and watch into the outbox. */
+    private Uni<Transitions.Change> inTransaction(java.util.function.Supplier<Uni<Transitions.Change>> work) {
+        return Panache.withTransaction(() -> work.get().call(this::enqueue));
+    }
+
+    /** Within the change's transaction: its events in order, then its watch, into the outbox. */
+    Uni<Void> enqueue(Transitions.Change change) {
+        return outbox.enqueue(change.events(), change.watch());
+    }
+
+    /**
+     * After the commit: a relay pass for the events the change wrote (the relay's schedule is the safety net), and a
+     * restore if one was decided.
+     */
     Uni<Void> publish(Transitions.Change change) {
-        Uni<Void> chain = Uni.createFrom().voidItem();
-        for (RolloutStateChanged e : change.events()) {
-            chain = chain.flatMap(x -> publisher.stateChanged(e));
-        }
-        if (change.watch() != null) {
-            chain = chain.flatMap(x -> publisher.watch(change.watch()));
+        if (!change.events().isEmpty() || change.watch() != null) {
+            relay.kick();
         }
         if (change.restore() && !change.events().isEmpty()) {
-            String id = change.events().get(0).getRolloutId();
             // Started, not awaited: a restore may retry for as long as scoring-service is down.
-            chain = chain.invoke(() -> restore(id));
+            restore(change.events().get(0).getRolloutId());
         }
-        return chain;
+        return Uni.createFrom().voidItem();
     }
 
     /** The unique index on active targets refused the insert: another instance created one meanwhile. */

@@ -30,7 +30,7 @@ import io.vigil.guardrail.rollout.store.RolloutStep;
 /**
  * Records state changes inside the caller's transaction: checks the transition against {@link RolloutState}'s machine,
  * writes the audit entry (actor, reason, state/step/share and line-up before and after) and builds the
- * {@code RolloutStateChanged} to publish once the transaction has committed.
+ * {@code RolloutStateChanged} the caller writes into the outbox in the same transaction.
  */
 @ApplicationScoped
 public class Transitions {
@@ -49,7 +49,7 @@ public class Transitions {
         this.config = config;
     }
 
-    /** What a change asks for once its transaction has committed. */
+    /** What a change announces (outbox rows, same transaction) and whether a restore follows the commit. */
     public record Change(List<RolloutStateChanged> events, RolloutWatch watch, boolean restore) {
         public static final Change NONE = new Change(List.of(), null, false);
 

@@ -20,7 +20,8 @@ import io.vigil.guardrail.rollout.store.StoredVerdict;
  * Acts on a rollout verdict: stores it (once: the verdict id is the key, so a redelivery finds it and does nothing)
  * and, in the same transaction under the rollout's row lock, ROLLBACK starts the rollback, PROMOTE_STEP promotes (or
  * waits for sign-offs, or completes), HOLD and CONTINUE are only stored. A PROMOTE_STEP for another share than the
- * current step's (a late verdict of the previous step) or older than the step is stored and ignored.
+ * current step's (a late verdict of the previous step) or older than the step is stored and ignored. What the action
+ * announces (state changes, the watch) goes into the outbox in the same transaction.
  */
 @ApplicationScoped
 public class VerdictActions {
@@ -45,7 +46,8 @@ public class VerdictActions {
                     return Rollout.<Rollout>findById(v.getRolloutId()).flatMap(exists -> exists == null
                             ? Uni.createFrom().item(new Acted("UNKNOWN_ROLLOUT", Transitions.Change.NONE))
                             : transitions.lock(v.getRolloutId()).flatMap(l -> decide(l, v))
-                                    .flatMap(acted -> store(v, acted.outcome()).replaceWith(acted)));
+                                    .flatMap(acted -> store(v, acted.outcome())
+                                            .call(x -> rollouts.enqueue(acted.change())).replaceWith(acted)));
                 }))
                 .onFailure(e -> !(e instanceof RuntimeException r && r.getMessage() != null
                         && r.getMessage().contains("duplicate key")))
