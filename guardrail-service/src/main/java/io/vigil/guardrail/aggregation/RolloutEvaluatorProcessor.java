@@ -541,7 +541,10 @@ final class RolloutEvaluatorProcessor implements Processor<String, byte[], Strin
                 .setTreatmentExposure(e.treatmentExposure())
                 .setControlExposure(e.controlExposure())
                 .setAlpha(e.alpha())
-                .setMissing(e.missing() == null ? "" : e.missing());
+                .setMissing(e.missing() == null ? "" : e.missing())
+                .setAction(e.guardrail().action() == io.vigil.guardrail.evaluation.GuardrailAction.ROLLBACK
+                        ? io.vigil.contracts.events.v1.BreachAction.BREACH_ACTION_ROLLBACK
+                        : io.vigil.contracts.events.v1.BreachAction.BREACH_ACTION_ALERT);
         if (!Double.isNaN(e.labelMaturity())) {
             b.setLabelMaturity(e.labelMaturity());
         }

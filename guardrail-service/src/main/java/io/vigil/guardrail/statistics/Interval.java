@@ -14,6 +14,12 @@ public record Interval(double lower, double upper) {
         }
     }
 
+    /** Four significant digits: verdict reasons quote intervals to operators ("harm [0.01073, 0.2115]"). */
+    @Override
+    public String toString() {
+        return String.format(java.util.Locale.ROOT, "[%.4g, %.4g]", lower, upper);
+    }
+
     public boolean contains(double value) {
         return lower <= value && value <= upper;
     }

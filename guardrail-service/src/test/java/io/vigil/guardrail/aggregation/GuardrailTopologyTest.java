@@ -61,6 +61,10 @@ class GuardrailTopologyTest {
         assertTrue(rollback.getReason().startsWith("breached: conversion"), rollback.getReason());
         GuardrailEvidence conversion = rollback.getEvidence(0);
         assertEquals(Judgement.JUDGEMENT_HARMFUL, conversion.getJudgement());
+        // What incident-service names the rollback after: the harmful guardrail whose action is rollback.
+        assertEquals(io.vigil.contracts.events.v1.BreachAction.BREACH_ACTION_ROLLBACK, conversion.getAction());
+        assertTrue(rollback.getReason().matches("breached: conversion \\(harm \\[[0-9.e-]+, [0-9.e-]+\\], margin 0\\.005\\).*"),
+                "the interval quoted to four significant digits: " + rollback.getReason());
         assertTrue(conversion.getHarmLower() > 0.005, "harm beyond the 0.5 pp margin: " + conversion);
         assertTrue(conversion.getEstimate() < 0, "the challenger converts less: " + conversion.getEstimate());
         long minutes = Duration.between(T0, ProtoTime.toInstant(rollback.getEvaluatedAt())).toMinutes();

@@ -115,7 +115,13 @@ public final class EventDecoding {
     public static Alarm alarm(String eventId, VerdictIssued v, double averageTicket) {
         Instant at = timeOf(v);
         List<GuardrailEvidence> evidence = harmful(v);
-        GuardrailEvidence first = evidence.isEmpty() ? null : evidence.get(0);
+        // A rollback names the guardrail it rests on: a harmful one whose action is rollback, not an alert-only one
+        // that happened to come first (the local stack's seed 001 run named STEP_UP_RATE, an alert, for a rollback
+        // caused by conversion in login_method=social).
+        GuardrailEvidence first = evidence.stream()
+                .filter(e -> e.getJudgement() == Judgement.JUDGEMENT_HARMFUL
+                        && e.getAction() == io.vigil.contracts.events.v1.BreachAction.BREACH_ACTION_ROLLBACK)
+                .findFirst().orElse(evidence.isEmpty() ? null : evidence.get(0));
         String metric = first == null ? "" : first.getMetric();
         String cohort = first == null ? "" : first.getCohort();
         String where = cohort.isEmpty() ? "all traffic" : cohort;

@@ -63,6 +63,31 @@ class EventDecodingTest {
     }
 
     @Test
+    void aRollbackIsNamedAfterTheRollbackGuardrailItRestsOnNotAnAlertThatCameFirst() {
+        // The local stack's seed 001 run of 2026-11-29: step-up-rate (alert only) and conversion-social (rollback)
+        // both harmful; the incident read "STEP_UP_RATE harmed in all traffic".
+        GuardrailEvidence stepUps = GuardrailEvidence.newBuilder().setGuardrail("step-up-rate").setMetric("STEP_UP_RATE")
+                .setJudgement(Judgement.JUDGEMENT_HARMFUL).setHarmLower(0.0176).setHarmUpper(0.0725)
+                .setTreatmentExposure(1926).setAction(io.vigil.contracts.events.v1.BreachAction.BREACH_ACTION_ALERT)
+                .build();
+        GuardrailEvidence social = GuardrailEvidence.newBuilder().setGuardrail("conversion-social")
+                .setMetric("CONVERSION").setCohort("login_method=social").setJudgement(Judgement.JUDGEMENT_HARMFUL)
+                .setHarmLower(0.0107).setHarmUpper(0.2115).setTreatmentExposure(414)
+                .setAction(io.vigil.contracts.events.v1.BreachAction.BREACH_ACTION_ROLLBACK).build();
+        VerdictIssued v = VerdictIssued.newBuilder().setKind(VerdictKind.VERDICT_KIND_ROLLBACK).setRolloutId("r")
+                .setTreatmentShare(0.10).setEvaluatedAt(ProtoTime.of(java.time.Instant.parse("2026-11-30T06:09:00Z")))
+                .addEvidence(stepUps).addEvidence(social).build();
+        Alarm a = EventDecoding.alarm("e", v, 85);
+        assertEquals("CONVERSION", a.metric());
+        assertEquals("login_method=social", a.cohort());
+        assertEquals("Rollback of r: CONVERSION harmed in login_method=social", a.title());
+        // Verdicts of builds before the action was sent: the first harmful guardrail, as before.
+        VerdictIssued older = v.toBuilder().setEvidence(0, stepUps.toBuilder().clearAction())
+                .setEvidence(1, social.toBuilder().clearAction()).build();
+        assertEquals("STEP_UP_RATE", EventDecoding.alarm("e", older, 85).metric());
+    }
+
+    @Test
     void aRolloutHarmingOneCohortAffectsThatCohortsPartOfTheArmNotTheWholeShare() {
         // The local stack's seed 001 run: a 10% canary, social logins 264 of the arm's 3,374 decisions.
         GuardrailEvidence all = GuardrailEvidence.newBuilder().setGuardrail("conversion").setMetric("CONVERSION")
