@@ -12,9 +12,11 @@ import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
+import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 import io.vigil.contracts.scoring.v1.Decision;
 import io.vigil.contracts.scoring.v1.RiskScoringServiceGrpc;
@@ -39,23 +41,26 @@ final class ClientWarmUp {
 
     /** Sends Score and Health/Check at {@code rps} each for {@code seconds} to a stand-in; returns the calls answered. */
     static long run(int rps, double seconds, boolean score) throws Exception {
-        Server server = ServerBuilder.forPort(0)
-                .addService(new RiskScoringServiceGrpc.RiskScoringServiceImplBase() {
-                    @Override
-                    public void score(ScoreRequest request, StreamObserver<ScoreResponse> answer) {
-                        answer.onNext(CANNED.toBuilder().setDecisionId(request.getTransactionId()).build());
-                        answer.onCompleted();
-                    }
-                })
-                .addService(new HealthGrpc.HealthImplBase() {
-                    @Override
-                    public void check(HealthCheckRequest request, StreamObserver<HealthCheckResponse> answer) {
-                        answer.onNext(HealthCheckResponse.newBuilder()
-                                .setStatus(HealthCheckResponse.ServingStatus.SERVING).build());
-                        answer.onCompleted();
-                    }
-                })
-                .build().start();
+        // Service definitions built from the descriptors, not subclasses of the generated *ImplBase: this class sits
+        // in the test tree Quarkus indexes for @QuarkusTest, and a second implementation of RiskScoringService there
+        // left the real one unregistered (UNIMPLEMENTED for every Score in the module's tests).
+        ServerServiceDefinition scoreService = ServerServiceDefinition
+                .builder(RiskScoringServiceGrpc.getServiceDescriptor())
+                .addMethod(RiskScoringServiceGrpc.getScoreMethod(), ServerCalls.asyncUnaryCall(
+                        (ScoreRequest request, StreamObserver<ScoreResponse> answer) -> {
+                            answer.onNext(CANNED.toBuilder().setDecisionId(request.getTransactionId()).build());
+                            answer.onCompleted();
+                        }))
+                .build();
+        ServerServiceDefinition healthService = ServerServiceDefinition.builder(HealthGrpc.getServiceDescriptor())
+                .addMethod(HealthGrpc.getCheckMethod(), ServerCalls.asyncUnaryCall(
+                        (HealthCheckRequest request, StreamObserver<HealthCheckResponse> answer) -> {
+                            answer.onNext(HealthCheckResponse.newBuilder()
+                                    .setStatus(HealthCheckResponse.ServingStatus.SERVING).build());
+                            answer.onCompleted();
+                        }))
+                .build();
+        Server server = ServerBuilder.forPort(0).addService(scoreService).addService(healthService).build().start();
         ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext()
                 .directExecutor().build();
         AtomicLong answered = new AtomicLong();
