@@ -18,13 +18,17 @@ echo "contracts-check: buf lint passed"
 # break made in an earlier commit cannot hide behind a later one. VIGIL_CONTRACTS_BASE (e.g. origin/main) adds a
 # direct comparison of the working tree with that base.
 src="$ROOT/.git"
+depth=$(( $(git -C "$ROOT" rev-list --count HEAD) + 1 ))
 checked=0
 while read -r commit; do
   [[ -n $commit ]] || continue
   if ! git -C "$ROOT" cat-file -e "$commit~1:contracts/buf.yaml" 2> /dev/null; then
     continue # the commit that created the contracts, or a shallow clone's edge
   fi
-  "$BUF" breaking "$src#ref=$commit,subdir=contracts" --against "$src#ref=$commit~1,subdir=contracts" \
+  # buf clones 50 commits deep by default: an older commit (the 30 contract changes reach further back as history
+  # grows) is then not in its clone ("pathspec ... did not match"), so clone as deep as the history is.
+  "$BUF" breaking "$src#ref=$commit,subdir=contracts,depth=$depth" \
+    --against "$src#ref=$commit~1,subdir=contracts,depth=$depth" \
     || { echo "contracts-check: commit $(git -C "$ROOT" log -1 --format='%h %s' "$commit") breaks a v1 contract" >&2; exit 1; }
   checked=$((checked + 1))
 done < <(git -C "$ROOT" rev-list --max-count="${VIGIL_CONTRACTS_HISTORY:-30}" HEAD -- contracts/src contracts/buf.yaml 2> /dev/null)
