@@ -1,6 +1,8 @@
 package io.vigil.scoring.features;
 
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.annotation.PreDestroy;
@@ -11,7 +13,11 @@ import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
+import io.netty.channel.EventLoop;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.concurrent.EventExecutor;
 import io.smallrye.faulttolerance.api.Guard;
 import io.smallrye.mutiny.Uni;
 import io.vigil.contracts.features.v1.EntityKey;
@@ -21,6 +27,7 @@ import io.vigil.contracts.features.v1.GetFeaturesRequest;
 import io.vigil.contracts.features.v1.GetFeaturesResponse;
 import io.vigil.contracts.scoring.v1.FallbackCause;
 import io.vigil.contracts.scoring.v1.ScoreRequest;
+import io.vertx.core.Vertx;
 import io.vigil.scoring.config.ScoringConfig;
 
 /**
@@ -39,13 +46,35 @@ public class FeatureStoreClient {
 
     private final ManagedChannel channel;
     private final FeatureStoreServiceGrpc.FeatureStoreServiceStub stub;
+    /**
+     * One channel per Vert.x event loop, its connection on that loop: a Score call (on the loop of its server
+     * connection) fetches over the channel of its own loop, so the answer comes back on the thread that carries on
+     * with the call, without the cross-thread wake-ups a separate client loop costs.
+     */
+    private final EventLoop[] loops;
+    private final ManagedChannel[] loopChannels;
+    private final FeatureStoreServiceGrpc.FeatureStoreServiceStub[] loopStubs;
     private final Guard breaker;
     private final String featureSetVersion;
 
-    FeatureStoreClient(ScoringConfig config) {
+    FeatureStoreClient(ScoringConfig config, Vertx vertx) {
         ScoringConfig.Features f = config.features();
         this.channel = ManagedChannelBuilder.forAddress(f.host(), f.port()).usePlaintext().directExecutor().build();
         this.stub = FeatureStoreServiceGrpc.newStub(channel);
+        List<EventLoop> found = new ArrayList<>();
+        for (EventExecutor e : vertx.nettyEventLoopGroup()) {
+            if (e instanceof EventLoop loop) {
+                found.add(loop);
+            }
+        }
+        this.loops = found.toArray(EventLoop[]::new);
+        this.loopChannels = new ManagedChannel[loops.length];
+        this.loopStubs = new FeatureStoreServiceGrpc.FeatureStoreServiceStub[loops.length];
+        for (int i = 0; i < loops.length; i++) {
+            loopChannels[i] = NettyChannelBuilder.forAddress(f.host(), f.port()).usePlaintext().directExecutor()
+                    .eventLoopGroup(loops[i]).channelType(NioSocketChannel.class).build();
+            loopStubs[i] = FeatureStoreServiceGrpc.newStub(loopChannels[i]);
+        }
         this.featureSetVersion = f.featureSetVersion();
         this.breaker = Guard.create()
                 .withDescription("feature-store")
@@ -78,8 +107,19 @@ public class FeatureStoreClient {
                 .onFailure().recoverWithItem(e -> new FeatureFetch(null, causeOf(e), System.nanoTime() - start));
     }
 
+    /** The stub whose connection lives on the calling event loop, or the shared one off the loops (warm-up, tests). */
+    private FeatureStoreServiceGrpc.FeatureStoreServiceStub stubForThisThread() {
+        for (int i = 0; i < loops.length; i++) {
+            if (loops[i].inEventLoop()) {
+                return loopStubs[i];
+            }
+        }
+        return stub;
+    }
+
     private Uni<GetFeaturesResponse> call(GetFeaturesRequest request, long deadlineNanos) {
-        return Uni.createFrom().emitter(em -> stub.withDeadlineAfter(deadlineNanos, TimeUnit.NANOSECONDS)
+        FeatureStoreServiceGrpc.FeatureStoreServiceStub onThisLoop = stubForThisThread();
+        return Uni.createFrom().emitter(em -> onThisLoop.withDeadlineAfter(deadlineNanos, TimeUnit.NANOSECONDS)
                 .getFeatures(request, new StreamObserver<>() {
                     private GetFeaturesResponse response;
 
@@ -110,5 +150,8 @@ public class FeatureStoreClient {
     @PreDestroy
     void close() {
         channel.shutdownNow();
+        for (ManagedChannel c : loopChannels) {
+            c.shutdownNow();
+        }
     }
 }

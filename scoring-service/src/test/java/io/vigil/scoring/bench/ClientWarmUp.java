@@ -44,15 +44,16 @@ final class ClientWarmUp {
         // Service definitions built from the descriptors, not subclasses of the generated *ImplBase: this class sits
         // in the test tree Quarkus indexes for @QuarkusTest, and a second implementation of RiskScoringService there
         // left the real one unregistered (UNIMPLEMENTED for every Score in the module's tests).
+        // By service name, not descriptor: a descriptor-built definition must bind every method (Health/Watch too).
         ServerServiceDefinition scoreService = ServerServiceDefinition
-                .builder(RiskScoringServiceGrpc.getServiceDescriptor())
+                .builder(RiskScoringServiceGrpc.SERVICE_NAME)
                 .addMethod(RiskScoringServiceGrpc.getScoreMethod(), ServerCalls.asyncUnaryCall(
                         (ScoreRequest request, StreamObserver<ScoreResponse> answer) -> {
                             answer.onNext(CANNED.toBuilder().setDecisionId(request.getTransactionId()).build());
                             answer.onCompleted();
                         }))
                 .build();
-        ServerServiceDefinition healthService = ServerServiceDefinition.builder(HealthGrpc.getServiceDescriptor())
+        ServerServiceDefinition healthService = ServerServiceDefinition.builder(HealthGrpc.SERVICE_NAME)
                 .addMethod(HealthGrpc.getCheckMethod(), ServerCalls.asyncUnaryCall(
                         (HealthCheckRequest request, StreamObserver<HealthCheckResponse> answer) -> {
                             answer.onNext(HealthCheckResponse.newBuilder()
