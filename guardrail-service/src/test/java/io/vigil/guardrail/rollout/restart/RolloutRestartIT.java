@@ -53,6 +53,7 @@ import io.vigil.eventing.CloudEventHeaders;
 import io.vigil.eventing.EventTopics;
 import io.vigil.eventing.ProtoTime;
 import io.vigil.guardrail.aggregation.state.RolloutWatch;
+import io.vigil.guardrail.rollout.stack.RolloutStack;
 import io.vigil.testing.kafka.KafkaBroker;
 import io.vigil.testing.postgres.PostgresLocator;
 import io.vigil.testing.postgres.PostgresServer;
@@ -137,25 +138,7 @@ class RolloutRestartIT {
     }
 
     private Map<String, String> scoringConfig() {
-        PostgresServer pg = postgres.server();
-        Map<String, String> s = new HashMap<>();
-        s.put("kafka.bootstrap.servers", broker.bootstrapServers());
-        s.put("quarkus.datasource.username", pg.user());
-        s.put("quarkus.datasource.password", pg.password());
-        s.put("quarkus.datasource.jdbc.url", pg.jdbcUrl(scoringDb.name()));
-        s.put("quarkus.datasource.reactive.url", pg.reactiveUrl(scoringDb.name()));
-        s.put("quarkus.grpc.server.port", Integer.toString(KafkaBroker.freePort()));
-        s.put("quarkus.log.console.json.enabled", "false");
-        // No feature store: this test never scores a payment, it reads and changes the line-up.
-        s.put("scoring.features.host", "127.0.0.1");
-        s.put("scoring.features.port", Integer.toString(KafkaBroker.freePort()));
-        s.put("scoring.models.dir", Path.of("..", "scoring-service", "src", "test", "resources", "models")
-                .toAbsolutePath().normalize().toString());
-        s.put("scoring.models.default-model", "tiny/model.json");
-        s.put("scoring.models.default-version", "tiny-2tree");
-        s.put("mp.jwt.verify.publickey.location", TestTokens.publicKeyFile().toString());
-        s.put("mp.jwt.verify.issuer", TestTokens.ISSUER);
-        return s;
+        return RolloutStack.lineupOnlyScoring(broker.bootstrapServers(), postgres.server(), scoringDb.name());
     }
 
     /** guardrail-service from its built jar, always on the same database, broker and Kafka Streams state directory. */

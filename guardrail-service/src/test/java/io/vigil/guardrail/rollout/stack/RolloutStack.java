@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 import io.vigil.testing.kafka.KafkaBroker;
+import io.vigil.testing.postgres.PostgresServer;
 import io.vigil.testing.postgres.TestDatabase;
 import io.vigil.testing.process.QuarkusServiceProcess;
 import io.vigil.testing.quarkus.VigilInfrastructure;
@@ -21,28 +22,37 @@ public class RolloutStack extends VigilInfrastructure {
     private TestDatabase scoringDb;
     private QuarkusServiceProcess scoring;
 
+    /**
+     * The configuration of a real scoring-service that only serves its line-up and policies (no feature store: these
+     * tests never score a payment), on the given broker and database, with the tiny test model as its champion.
+     */
+    public static Map<String, String> lineupOnlyScoring(String bootstrapServers, PostgresServer pg, String database) {
+        Map<String, String> s = new HashMap<>();
+        s.put("kafka.bootstrap.servers", bootstrapServers);
+        s.put("quarkus.datasource.username", pg.user());
+        s.put("quarkus.datasource.password", pg.password());
+        s.put("quarkus.datasource.jdbc.url", pg.jdbcUrl(database));
+        s.put("quarkus.datasource.reactive.url", pg.reactiveUrl(database));
+        s.put("quarkus.grpc.server.port", Integer.toString(KafkaBroker.freePort()));
+        s.put("quarkus.log.console.json.enabled", "false");
+        s.put("scoring.features.host", "127.0.0.1");
+        s.put("scoring.features.port", Integer.toString(KafkaBroker.freePort()));
+        s.put("scoring.models.dir", Path.of("..", "scoring-service", "src", "test", "resources", "models")
+                .toAbsolutePath().normalize().toString());
+        s.put("scoring.models.default-model", "tiny/model.json");
+        s.put("scoring.models.default-version", "tiny-2tree");
+        s.put("mp.jwt.verify.publickey.location", TestTokens.publicKeyFile().toString());
+        s.put("mp.jwt.verify.issuer", TestTokens.ISSUER);
+        return s;
+    }
+
     @Override
     public Map<String, String> start() {
         Map<String, String> config = new HashMap<>(super.start());
         try {
             scoringDb = TestDatabase.create(postgresServer(), "vigil_scoring_rollouts");
-            Map<String, String> s = new HashMap<>();
-            s.put("kafka.bootstrap.servers", broker().bootstrapServers());
-            s.put("quarkus.datasource.username", postgresServer().user());
-            s.put("quarkus.datasource.password", postgresServer().password());
-            s.put("quarkus.datasource.jdbc.url", postgresServer().jdbcUrl(scoringDb.name()));
-            s.put("quarkus.datasource.reactive.url", postgresServer().reactiveUrl(scoringDb.name()));
-            s.put("quarkus.grpc.server.port", Integer.toString(KafkaBroker.freePort()));
-            s.put("quarkus.log.console.json.enabled", "false");
-            // No feature store: this test never scores a payment, it reads and changes the line-up.
-            s.put("scoring.features.host", "127.0.0.1");
-            s.put("scoring.features.port", Integer.toString(KafkaBroker.freePort()));
-            s.put("scoring.models.dir", Path.of("..", "scoring-service", "src", "test", "resources", "models")
-                    .toAbsolutePath().normalize().toString());
-            s.put("scoring.models.default-model", "tiny/model.json");
-            s.put("scoring.models.default-version", "tiny-2tree");
-            s.put("mp.jwt.verify.publickey.location", TestTokens.publicKeyFile().toString());
-            s.put("mp.jwt.verify.issuer", TestTokens.ISSUER);
+            Map<String, String> s = lineupOnlyScoring(broker().bootstrapServers(), postgresServer(),
+                    scoringDb.name());
             scoring = QuarkusServiceProcess.start("scoring-service", QuarkusServiceProcess.builtJar("scoring-service"),
                     KafkaBroker.freePort(), s, Duration.ofSeconds(120));
         } catch (Exception e) {
