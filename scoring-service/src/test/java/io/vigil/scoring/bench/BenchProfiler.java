@@ -40,7 +40,9 @@ final class BenchProfiler {
         }
         lib.toFile().deleteOnExit();
         BenchProfiler p = new BenchProfiler(pid, output.toAbsolutePath(), lib.toString());
-        p.command("start,event=cpu,interval=1ms");
+        // threads: each stack starts with its thread, so the summary can say how much went to the JIT compilers and
+        // the garbage collector, which is what the cold phase is about.
+        p.command("start,event=cpu,interval=1ms,threads");
         return p;
     }
 
@@ -63,6 +65,7 @@ final class BenchProfiler {
 
     static void summarise(Path collapsed) throws IOException {
         Map<String, Long> byPackage = new HashMap<>();
+        Map<String, Long> byThread = new HashMap<>();
         long total = 0;
         for (String line : Files.readAllLines(collapsed)) {
             int space = line.lastIndexOf(' ');
@@ -71,6 +74,10 @@ final class BenchProfiler {
             }
             long n = Long.parseLong(line.substring(space + 1).trim());
             String[] frames = line.substring(0, space).split(";");
+            if (frames.length > 0 && frames[0].startsWith("[")) {
+                byThread.merge(threadKind(frames[0]), n, Long::sum);
+                frames = java.util.Arrays.copyOfRange(frames, 1, frames.length);
+            }
             String key = "(no Java frame: JVM, GC, compiler)";
             for (int i = frames.length - 1; i >= 0; i--) {
                 if (frames[i].indexOf('/') > 0) {
@@ -88,5 +95,20 @@ final class BenchProfiler {
         long all = total;
         byPackage.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(15)
                 .forEach(e -> System.out.printf("  %5.1f%%  %s%n", 100.0 * e.getValue() / all, e.getKey()));
+        if (!byThread.isEmpty()) {
+            System.out.println("CPU samples by thread (numbers folded: every event loop counts as one kind):");
+            byThread.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(12)
+                    .forEach(e -> System.out.printf("  %5.1f%%  %s%n", 100.0 * e.getValue() / all, e.getKey()));
+        }
+    }
+
+    /** "[C2 CompilerThread1 tid=42]" -> "C2 CompilerThread#": one line per kind of thread, not per thread. */
+    static String threadKind(String frame) {
+        String name = frame.substring(1, frame.endsWith("]") ? frame.length() - 1 : frame.length());
+        int tid = name.lastIndexOf(" tid=");
+        if (tid >= 0) {
+            name = name.substring(0, tid);
+        }
+        return name.replaceAll("\\d+$", "#");
     }
 }

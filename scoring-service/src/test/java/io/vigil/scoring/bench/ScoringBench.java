@@ -83,7 +83,9 @@ public final class ScoringBench {
         Path root = Path.of(opt.getOrDefault("root", ".")).toAbsolutePath().normalize();
 
         Path profile = opt.containsKey("profile") ? Path.of(opt.get("profile")) : null;
-        if (profile != null && (opt.containsKey("stack") || opt.containsKey("target"))) {
+        // --profile-cold FILE: the same over the cold phase (the first seconds after ready)
+        Path coldProfile = opt.containsKey("profile-cold") ? Path.of(opt.get("profile-cold")) : null;
+        if ((profile != null || coldProfile != null) && (opt.containsKey("stack") || opt.containsKey("target"))) {
             throw new IllegalArgumentException("--profile needs the bench's own services (no --target or --stack)");
         }
         double clientWarmUp = seconds(opt.getOrDefault("client-warmup", "10s"));
@@ -139,7 +141,7 @@ public final class ScoringBench {
                     hosted.features == null ? -1 : hosted.features.pid());
             run(host, port, rps, cold, duration, warmup, stall ? hosted.features : null, budgetMs,
                     hosted.features != null, cpu, connections, hosted.coldProbe,
-                    hosted.service == null ? -1 : hosted.service.pid(), profile);
+                    hosted.service == null ? -1 : hosted.service.pid(), profile, coldProfile);
         } finally {
             hosted.close();
             try {
@@ -203,7 +205,7 @@ public final class ScoringBench {
 
     private static void run(String host, int port, int rps, double cold, double duration, double warmup,
             BenchFeatureService stallTarget, double budgetMs, boolean ownFeatures, ProcessCpu cpu, int connections,
-            Process coldProbe, long servicePid, Path profile) throws Exception {
+            Process coldProbe, long servicePid, Path profile, Path coldProfile) throws Exception {
         // Several connections, as a checkout fleet opens: the server pins a connection to one event loop, so a single
         // connection would measure one loop of the service, not the service.
         ManagedChannel[] channels = new ManagedChannel[connections];
@@ -228,9 +230,13 @@ public final class ScoringBench {
             Process probe = coldProbe;
             HealthProbe.go(probe, host, port, System.currentTimeMillis() + 1_500);
             Map<String, Double> before = cpu.snapshot();
+            BenchProfiler coldProfiler = coldProfile == null ? null : BenchProfiler.start(servicePid, coldProfile);
             first.drive(scoring, health, coldStart);
             first.awaitCompletion(5_000);
             Map<String, Double> after = cpu.snapshot();
+            if (coldProfiler != null) {
+                coldProfiler.stop();
+            }
             System.out.printf("%ncold phase: the first %.0f s after ready, no warm-up%n", cold);
             first.report(null, budgetMs, HealthProbe.result(probe, 30));
             System.out.println(ProcessCpu.perScore(before, after, first.calls));
