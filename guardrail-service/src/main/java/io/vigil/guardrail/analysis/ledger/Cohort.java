@@ -21,25 +21,25 @@ public final class Cohort {
     static final Map<String, String> COLUMNS = new LinkedHashMap<>();
 
     static {
-        column("country", "country");
-        column("region", "region");
-        column("customer_age_band", "age", "age_band");
-        column("channel", "channel");
-        column("login_method", "login_method");
-        column("merchant_id", "merchant");
-        column("merchant_category", "merchant_category");
-        column("device_id", "device");
-        column("card_bin", "bin");
-        column("bin_country", "card_issuer_country");
-        column("ip_country", "ip_country");
-        column("billing_country", "billing_country");
-        column("amount_band", "amount");
-        column("arm", "arm");
-        column("model_version", "model");
-        column("policy_version", "policy");
+        known("country", "country");
+        known("region", "region");
+        known("customer_age_band", "age", "age_band");
+        known("channel", "channel");
+        known("login_method", "login_method");
+        known("merchant_id", "merchant");
+        known("merchant_category", "merchant_category");
+        known("device_id", "device");
+        known("card_bin", "bin");
+        known("bin_country", "card_issuer_country");
+        known("ip_country", "ip_country");
+        known("billing_country", "billing_country");
+        known("amount_band", "amount");
+        known("arm", "arm");
+        known("model_version", "model");
+        known("policy_version", "policy");
     }
 
-    private static void column(String column, String... aliases) {
+    private static void known(String column, String... aliases) {
         COLUMNS.put(column, column);
         for (String a : aliases) {
             COLUMNS.put(a, column);
