@@ -436,6 +436,64 @@ class LedgerAnalysesTest {
         assertEquals("HIGH_AMOUNT", j.getString("cases[0].reasons[0].code"));
     }
 
+    /**
+     * Throughput of the ledger (a measurement, printed; nothing asserted about time): 20,000 decisions shaped like
+     * the stack's (30 features, champion and shadow scores, 3 reasons) produced at once; rows/s counted from the end
+     * of producing (what the consumer still had to write) and over the whole run.
+     */
+    @Test
+    @Order(10)
+    void measureLedgerThroughput() throws Exception {
+        int total = 20_000;
+        Instant day = Instant.parse("2026-11-19T00:00:00Z");
+        List<DecisionMade> batch = new ArrayList<>(total);
+        for (int i = 0; i < total; i++) {
+            DecisionMade.Builder d = DecisionMade.newBuilder().setDecisionId("dec-bench-" + i)
+                    .setTransactionId("tx-bench-" + i).setAccountId("acct-bench-" + i)
+                    .setDecidedAt(ts(day.plusMillis(i * 4L))).setPaymentCreatedAt(ts(day.plusMillis(i * 4L)))
+                    .setDecision(Decision.DECISION_APPROVE).setScore(0.1).setArm(Arm.ARM_CHAMPION)
+                    .setModelVersion("m-1").setPolicyVersion("p-1").setFeatureContract("checkout-features/v1")
+                    .addArmScores(ArmScore.newBuilder().setModelVersion("m-1").setRole(ArmRole.ARM_ROLE_CHAMPION)
+                            .setScore(0.1).setDecided(true))
+                    .addArmScores(ArmScore.newBuilder().setModelVersion("m-2").setRole(ArmRole.ARM_ROLE_SHADOW)
+                            .setScore(0.12))
+                    .setAttributes(DecisionAttributes.newBuilder().setCountry("XB").setCustomerAgeBand("25-34")
+                            .setChannel("web").setMerchantId("m" + (i % 50)).setDeviceId("dev-" + i)
+                            .setCardBin("45320151").setCardIssuerCountry("US").setAmountUsd(42.5));
+            for (int f = 0; f < 30; f++) {
+                d.addFeatures(FeatureUsed.newBuilder().setName("feature_" + f).setValue(i * 0.001 + f));
+            }
+            for (int k = 0; k < 3; k++) {
+                d.addReasons(Reason.newBuilder().setCode("R" + k).setFeature("feature_" + k).setContribution(0.1));
+            }
+            batch.add(d.build());
+        }
+        String countSql = "SELECT count(*) FROM ledger_decision WHERE country = 'XB'";
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        long start = System.nanoTime();
+        long flushed;
+        long atFlush;
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(),
+                new ByteArraySerializer())) {
+            for (DecisionMade d : batch) {
+                producer.send(new ProducerRecord<>("vigil.decisions.v1", d.getTransactionId(), d.toByteArray()));
+            }
+            producer.flush();
+            flushed = System.nanoTime();
+            atFlush = count(countSql);
+        }
+        awaitCount(countSql, total);
+        long done = System.nanoTime();
+        double afterFlush = (total - atFlush) / ((done - flushed) / 1e9);
+        double overall = total / ((done - start) / 1e9);
+        System.out.printf("LEDGER THROUGHPUT: %d decisions (30 features each); %d already written when the producer "
+                + "had flushed; %.0f rows/s after that, %.0f rows/s over the whole run (producing included)%n",
+                total, atFlush, afterFlush, overall);
+        assertEquals(total, count(countSql));
+    }
+
     @ParameterizedTest(name = "{0} -> 400 naming {1}")
     @CsvSource(delimiter = '|', value = {
             "/analyses/impact?cohort=planet=mars | cohort",
