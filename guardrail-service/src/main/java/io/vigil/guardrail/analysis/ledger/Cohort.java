@@ -84,7 +84,7 @@ public final class Cohort {
                 throw new InvalidAnalysisException(field, "unknown cohort attribute '" + key + "'; known: "
                         + String.join(", ", new TreeSet<>(COLUMNS.keySet())));
             }
-            if (byColumn.put(column, term.substring(eq + 1).strip()) != null) {
+            if (byColumn.put(column, text(term.substring(eq + 1).strip(), field)) != null) {
                 throw new InvalidAnalysisException(field, "cohort attribute '" + key + "' is named twice");
             }
         }
@@ -95,6 +95,32 @@ public final class Cohort {
             canonical.add(c + "=" + v);
         });
         return new Cohort(terms, String.join(" & ", canonical));
+    }
+
+    /**
+     * A value that goes to the database as a bound parameter: printable text of at most 200 characters. PostgreSQL
+     * refuses a NUL or an unpaired surrogate in text with an error, which must be the caller's 400, not a 500.
+     */
+    public static String text(String value, String field) {
+        if (value.length() > 200) {
+            throw new InvalidAnalysisException(field, "a value longer than 200 characters");
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (Character.isISOControl(c)) {
+                throw new InvalidAnalysisException(field, "a control character in '" + value.replaceAll("\\p{Cntrl}",
+                        "?") + "'");
+            }
+            if (Character.isSurrogate(c)) {
+                boolean paired = Character.isHighSurrogate(c) && i + 1 < value.length()
+                        && Character.isLowSurrogate(value.charAt(i + 1));
+                if (!paired) {
+                    throw new InvalidAnalysisException(field, "text that is not valid Unicode (an unpaired surrogate)");
+                }
+                i++;
+            }
+        }
+        return value;
     }
 
     /** The ledger column a slicing attribute names; {@code field} is named when it is unknown. */

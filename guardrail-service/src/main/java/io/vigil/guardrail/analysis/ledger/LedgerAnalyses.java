@@ -288,8 +288,9 @@ public class LedgerAnalyses {
 
     public Uni<AnalysisViews.Switchback> switchback(Cohort cohort, LedgerMetric metric, Window window, double effect,
             double carryOverHours, double alpha, double power) {
-        if (!(effect > 0 && effect < 1)) {
-            throw new InvalidAnalysisException("effect", "must lie in (0, 1) (absolute, e.g. 0.005), got " + effect);
+        if (!(effect >= 0.0001 && effect < 1)) {
+            throw new InvalidAnalysisException("effect", "must lie in [0.0001, 1) (absolute, e.g. 0.005), got "
+                    + effect);
         }
         if (!(carryOverHours >= 0 && carryOverHours <= 168)) {
             throw new InvalidAnalysisException("carry_over_hours", "must lie in [0, 168], got " + carryOverHours);

@@ -42,11 +42,21 @@ public record Window(Instant from, Instant to) {
 
     /** An instant in ISO-8601 ({@code 2026-11-27T09:00:00Z}); anything else is refused naming {@code field}. */
     public static Instant instant(String text, String field) {
+        Instant t;
         try {
-            return Instant.parse(text.strip());
+            t = Instant.parse(text.strip());
         } catch (DateTimeParseException e) {
             throw new InvalidAnalysisException(field, "not an ISO-8601 instant such as 2026-11-27T09:00:00Z: '"
-                    + text + "'");
+                    + text.replaceAll("\\p{Cntrl}", "?") + "'");
         }
+        // PostgreSQL's timestamptz and Java's OffsetDateTime both end long before Instant.MAX; no payment is older
+        // than 1970.
+        if (t.isBefore(EARLIEST) || t.isAfter(LATEST)) {
+            throw new InvalidAnalysisException(field, "must lie between " + EARLIEST + " and " + LATEST + ", got " + t);
+        }
+        return t;
     }
+
+    static final Instant EARLIEST = Instant.parse("1970-01-01T00:00:00Z");
+    static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
 }

@@ -81,7 +81,7 @@ public class AnalysesResource {
         Double cap = optionalDouble(capacity, "review_capacity");
         Long volume = payments == null || payments.isBlank() ? null : (long) optionalInt(payments, "payments", 0, 0,
                 Integer.MAX_VALUE);
-        String m = model == null || model.isBlank() ? null : model.strip();
+        String m = model == null || model.isBlank() ? null : Cohort.text(model.strip(), "model");
         // Validated before the ledger is read: a bad threshold is a 400 whatever the data.
         if (!(t > 0 && t < 1)) {
             throw new InvalidAnalysisException("threshold", "must lie strictly between 0 and 1, got " + t);

@@ -516,9 +516,16 @@ class LedgerAnalysesTest {
             "/analyses/did?at=2026-11-20T12:00:00Z&from=2026-11-20T00:00:00Z&to=2026-11-21T00:00:00Z | cohort",
             "/analyses/switchback?effect=2 | effect",
             "/analyses/switchback?effect=0.01&power=1 | power",
-            "/analyses/cases?per_stratum=500 | per_stratum" })
+            "/analyses/cases?per_stratum=500 | per_stratum",
+            "/analyses/impact?cohort=country=a%00b | cohort",
+            "/analyses/impact?cohort=country=%0Aa | cohort",
+            "/analyses/what-if?threshold=0.5&current_threshold=0.6&model=m%00 | model",
+            "/analyses/impact?from=%2B1000000000-12-31T23:59:59Z | from",
+            "/analyses/impact?to=1900-01-01T00:00:00Z | to",
+            "/analyses/switchback?effect=1e-300 | effect" })
     void badInputIsA400NamingTheField(String path, String field) {
-        as("operator").get(path).then().statusCode(400).contentType("application/problem+json")
+        // Sent as written (already encoded where it must be), so a NUL reaches the service as a NUL.
+        as("operator").urlEncodingEnabled(false).get(path).then().statusCode(400).contentType("application/problem+json")
                 .body("field", org.hamcrest.Matchers.equalTo(field))
                 .body("status", org.hamcrest.Matchers.equalTo(400));
     }
