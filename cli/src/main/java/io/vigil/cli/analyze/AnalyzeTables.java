@@ -145,7 +145,7 @@ final class AnalyzeTables {
             out.printf("%-44s %s%n", text(v.asJsonObject(), "stratum"), text(v.asJsonObject(), "sampled"));
         }
         out.println();
-        out.printf("%-44s %-24s %-10s %-8s %-6s %-8s %-10s %s%n", "STRATUM", "DECISION", "ACCOUNT", "DECIDED",
+        out.printf("%-44s %-36s %-10s %-8s %-6s %-8s %-10s %s%n", "STRATUM", "DECISION", "ACCOUNT", "DECIDED",
                 "SCORE", "CHANNEL", "MERCHANT", "OUTCOMES");
         for (JsonValue v : array(a, "cases")) {
             JsonObject c = v.asJsonObject();
@@ -153,7 +153,7 @@ final class AnalyzeTables {
             for (JsonValue o : array(c, "outcomes")) {
                 kinds.append(kinds.length() == 0 ? "" : ",").append(text(o.asJsonObject(), "kind"));
             }
-            out.printf("%-44s %-24s %-10s %-8s %-6s %-8s %-10s %s%n", text(c, "stratum"), text(c, "decision_id"),
+            out.printf("%-44s %-36s %-10s %-8s %-6s %-8s %-10s %s%n", text(c, "stratum"), text(c, "decision_id"),
                     text(c, "account"), text(c, "decision"), num(c, "score", "%.3f"), text(c, "channel"),
                     text(c, "merchant_id"), kinds.length() == 0 ? "-" : kinds);
         }
@@ -193,7 +193,12 @@ final class AnalyzeTables {
 
     static String num(JsonObject o, String key, String format) {
         Double d = number(o, key);
-        return d == null ? "-" : String.format(Locale.ROOT, format, d);
+        return d == null ? "-" : noNegativeZero(String.format(Locale.ROOT, format, d));
+    }
+
+    /** -0.3 printed with no decimals reads "-0": print "0". */
+    static String noNegativeZero(String s) {
+        return s.matches("-0(\\.0*)?") ? s.substring(1) : s;
     }
 
     static String count(JsonObject o, String key) {

@@ -139,6 +139,14 @@ class AnalyzeCommandTest {
     }
 
     @Test
+    void aSmallNegativeBoundPrintsAsZeroNotMinusZero() {
+        assertEquals("0", AnalyzeTables.noNegativeZero("-0"));
+        assertEquals("0.0", AnalyzeTables.noNegativeZero("-0.0"));
+        assertEquals("-1", AnalyzeTables.noNegativeZero("-1"));
+        assertEquals("-0.5", AnalyzeTables.noNegativeZero("-0.5"));
+    }
+
+    @Test
     void jsonOutputIsTheServicesAnswerAsItCame() {
         Run r = run("analyze", "impact", "--output", "json");
         assertEquals(0, r.exit());
