@@ -19,6 +19,7 @@ final class AnalyzeTables {
     static void impact(JsonObject a, PrintWriter out) {
         header(a, out);
         out.printf("%-22s %s%n", "metric", text(a, "metric"));
+        out.printf("%-22s %s%n", "harmed (counted)", text(a, "harmed"));
         out.printf("%-22s %s%n", "denominator", text(a, "denominator"));
         out.printf("%-22s %s of %s%n", "events", count(a, "events"), count(a, "n"));
         out.printf("%-22s %s %s%n", "rate", pct(a, "rate"), ciPct(a, "rate_ci"));
@@ -36,8 +37,8 @@ final class AnalyzeTables {
 
     static void slices(JsonObject a, PrintWriter out) {
         header(a, out);
-        out.printf("metric %s by %s; %s of %s; baseline %s; total excess %s%n", text(a, "metric"), text(a, "by"),
-                count(a, "events"), count(a, "n"), pct(object(a, "baseline"), "rate"), num(a, "total_excess", "%,.1f"));
+        out.printf("metric %s by %s; harmed (counted): %s, %s of %s; baseline %s; total excess %s%n",
+                text(a, "metric"), text(a, "by"), text(a, "harmed"), count(a, "events"), count(a, "n"), pct(object(a, "baseline"), "rate"), num(a, "total_excess", "%,.1f"));
         out.printf("denominator: %s%n%n", text(a, "denominator"));
         out.printf("%-24s %9s %7s %8s %-20s %9s %-20s %7s %7s%n", "SLICE", "N", "EVENTS", "RATE", "RATE 95% CI",
                 "EXCESS", "EXCESS 95% CI", "SHARE", "CUM.");

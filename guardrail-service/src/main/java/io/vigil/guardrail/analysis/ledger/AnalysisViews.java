@@ -46,8 +46,10 @@ public final class AnalysisViews {
     public record Baseline(String source, WindowView window, Long n, Long events, Double rate) {
     }
 
+    /** {@code harmed}: what events, rate and excess count, e.g. "approved payments charged back as fraud". */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Impact(String cohort, String metric, WindowView window, long n, long events, String denominator,
+    public record Impact(String cohort, String metric, String harmed, WindowView window, long n, long events,
+            String denominator,
             Double rate, Ci rateCi, Baseline baseline, Double expected, Double excess, Ci excessCi,
             Double averageAmountUsd, Double moneyAtStakeUsd, Ci moneyAtStakeCi, long siteN, String note) {
     }
@@ -58,7 +60,7 @@ public final class AnalysisViews {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Slices(String cohort, String metric, String by, WindowView window, long n, long events,
+    public record Slices(String cohort, String metric, String harmed, String by, WindowView window, long n, long events,
             String denominator, Baseline baseline, Double totalExcess, int sliceCount, List<SliceView> slices,
             String note) {
     }

@@ -72,37 +72,46 @@ public class LedgerAnalyses {
                 .map(base -> impact(cohort, metric, window, now, base)));
     }
 
+    /** The baseline as a harm rate (the complement of a given rate where lower is worse). */
     private Uni<Baseline> baseline(Cohort cohort, LedgerMetric metric, Window window, Double given) {
         if (given != null) {
-            return Uni.createFrom().item(new Baseline("given", null, null, null, given));
+            return Uni.createFrom().item(new Baseline("given", null, null, null,
+                    metric.lowerIsWorse() ? 1 - given : given));
         }
         Window before = window.preceding();
-        return ledger.counts(cohort, metric, before).map(c -> new Baseline("the cohort in the preceding window",
-                WindowView.of(before), c.n(), c.events(), c.n() == 0 ? null : (double) c.events() / c.n()));
+        return ledger.counts(cohort, metric, before).map(c -> {
+            long harmed = metric.harmed(c.events(), c.n());
+            return new Baseline("the cohort in the preceding window", WindowView.of(before), c.n(), harmed,
+                    c.n() == 0 ? null : (double) harmed / c.n());
+        });
     }
 
-    private AnalysisViews.Impact impact(Cohort cohort, LedgerMetric metric, Window window, LedgerQueries.Counts c,
+    private AnalysisViews.Impact impact(Cohort cohort, LedgerMetric metric, Window window, LedgerQueries.Counts counts,
             Baseline base) {
         String denominator = denominator(cohort, metric);
+        LedgerQueries.Counts c = new LedgerQueries.Counts(counts.n(), metric.harmed(counts.events(), counts.n()),
+                metric.lowerIsWorse() ? null : counts.averageEventAmountUsd(), counts.averageAmountUsd(),
+                counts.siteN());
         if (c.n() == 0) {
-            return new AnalysisViews.Impact(cohortName(cohort), metric.key(), WindowView.of(window), 0, 0,
-                    denominator, null, null, base, null, null, null, null, null, null, c.siteN(),
+            return new AnalysisViews.Impact(cohortName(cohort), metric.key(), metric.harmed(), WindowView.of(window),
+                    0, 0, denominator, null, null, base, null, null, null, null, null, null, c.siteN(),
                     "no " + metric.exposureName() + " of this cohort in the window: no rate");
         }
         RateEstimate rate = RateEstimate.of(c.events(), c.n(), CONFIDENCE);
         if (base.rate() == null) {
-            return new AnalysisViews.Impact(cohortName(cohort), metric.key(), WindowView.of(window), c.n(),
-                    c.events(), denominator, rate.rate(), Ci.of(rate.interval(), CONFIDENCE), base, null, null, null,
-                    c.averageAmountUsd(), null, null, c.siteN(),
+            return new AnalysisViews.Impact(cohortName(cohort), metric.key(), metric.harmed(), WindowView.of(window),
+                    c.n(), c.events(), denominator, rate.rate(), Ci.of(rate.interval(), CONFIDENCE), base, null, null,
+                    null, c.averageAmountUsd(), null, null, c.siteN(),
                     "no baseline: the preceding window has no data; pass baseline_rate");
         }
         // Money at stake per excess harmed payment: the average amount of the harmed ones (else of all exposed).
         Double amount = c.averageEventAmountUsd() != null ? c.averageEventAmountUsd() : c.averageAmountUsd();
         ImpactAnalysis.Result r = ImpactAnalysis.analyse(new ImpactAnalysis.Request(cohortName(cohort), metric.key(),
                 c.events(), c.n(), c.siteN(), base.rate(), amount == null ? 0 : amount, CONFIDENCE));
-        return new AnalysisViews.Impact(cohortName(cohort), metric.key(), WindowView.of(window), c.n(), c.events(),
-                denominator + "; " + r.denominator(), rate.rate(), Ci.of(rate.interval(), CONFIDENCE), base,
-                r.expectedHarmed(), r.excessHarmed(), Ci.of(r.excessInterval(), CONFIDENCE), amount,
+        return new AnalysisViews.Impact(cohortName(cohort), metric.key(), metric.harmed(), WindowView.of(window),
+                c.n(), c.events(), denominator + "; " + r.denominator(), rate.rate(),
+                Ci.of(rate.interval(), CONFIDENCE), base, r.expectedHarmed(), r.excessHarmed(),
+                Ci.of(r.excessInterval(), CONFIDENCE), amount,
                 amount == null ? null : r.moneyAtStakeUsd(), amount == null ? null : Ci.of(r.moneyInterval(),
                         CONFIDENCE), c.siteN(), null);
     }
@@ -117,12 +126,13 @@ public class LedgerAnalyses {
                 .flatMap(base -> ledger.slices(cohort, metric, window, column).map(rows -> {
                     String denominator = denominator(cohort, metric);
                     if (c.n() == 0 || base.rate() == null) {
-                        return new AnalysisViews.Slices(cohortName(cohort), metric.key(), by, WindowView.of(window),
-                                c.n(), c.events(), denominator, base, null, rows.size(), List.of(),
+                        return new AnalysisViews.Slices(cohortName(cohort), metric.key(), metric.harmed(), by,
+                                WindowView.of(window), c.n(), metric.harmed(c.events(), c.n()), denominator, base,
+                                null, rows.size(), List.of(),
                                 c.n() == 0 ? "no data in the window" : "no baseline: pass baseline_rate");
                     }
-                    List<SliceContribution.Slice> slices = rows.stream()
-                            .map(s -> new SliceContribution.Slice(s.value(), s.events(), s.n())).toList();
+                    List<SliceContribution.Slice> slices = rows.stream().map(s -> new SliceContribution.Slice(
+                            s.value(), metric.harmed(s.events(), s.n()), s.n())).toList();
                     List<SliceContribution.Contribution> ranked = SliceContribution.rank(slices, base.rate(),
                             CONFIDENCE);
                     double total = ranked.stream().mapToDouble(SliceContribution.Contribution::excess).sum();
@@ -133,8 +143,9 @@ public class LedgerAnalyses {
                                 k.excess(), Ci.of(k.excessInterval(), CONFIDENCE), finite(k.share()),
                                 finite(k.cumulativeShare())));
                     }
-                    return new AnalysisViews.Slices(cohortName(cohort), metric.key(), column, WindowView.of(window),
-                            c.n(), c.events(), denominator, base, total, ranked.size(), views,
+                    return new AnalysisViews.Slices(cohortName(cohort), metric.key(), metric.harmed(), column,
+                            WindowView.of(window), c.n(), metric.harmed(c.events(), c.n()), denominator, base,
+                            total, ranked.size(), views,
                             total > 0 ? null : "no excess over the baseline: shares are not defined");
                 })));
     }

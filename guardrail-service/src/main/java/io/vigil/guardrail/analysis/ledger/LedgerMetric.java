@@ -13,26 +13,50 @@ import io.vigil.guardrail.analysis.InvalidAnalysisException;
  */
 public enum LedgerMetric {
     INCORRECT_APPROVAL("incorrect-approval", "approved payments", "d.decision = 'APPROVE'",
-            outcome("'CHARGEBACK_FRAUD', 'FRAUD_REPORTED'")),
-    CHARGEBACK("chargeback", "approved payments", "d.decision = 'APPROVE'", outcome("'CHARGEBACK_FRAUD'")),
-    APPROVAL("approval", "decisions", "TRUE", "d.decision = 'APPROVE'"),
-    DECLINE("decline", "decisions", "TRUE", "d.decision = 'DECLINE'"),
-    STEP_UP("step-up", "decisions", "TRUE", "d.decision = 'STEP_UP'"),
-    REVIEW("review", "decisions", "TRUE", "d.decision = 'REVIEW'"),
-    FALLBACK("fallback", "decisions", "TRUE", "d.fallback"),
-    CONVERSION("conversion", "decisions", "TRUE", outcome("'ORDER_COMPLETED'")),
-    STEP_UP_PASS("step-up-pass", "stepped-up payments", "d.decision = 'STEP_UP'", outcome("'STEP_UP_PASSED'"));
+            outcome("'CHARGEBACK_FRAUD', 'FRAUD_REPORTED'"), false, "reported or charged back as fraud"),
+    CHARGEBACK("chargeback", "approved payments", "d.decision = 'APPROVE'", outcome("'CHARGEBACK_FRAUD'"), false,
+            "charged back as fraud"),
+    APPROVAL("approval", "decisions", "TRUE", "d.decision = 'APPROVE'", true, "not approved"),
+    DECLINE("decline", "decisions", "TRUE", "d.decision = 'DECLINE'", false, "declined"),
+    STEP_UP("step-up", "decisions", "TRUE", "d.decision = 'STEP_UP'", false, "stepped up"),
+    REVIEW("review", "decisions", "TRUE", "d.decision = 'REVIEW'", false, "sent to review"),
+    FALLBACK("fallback", "decisions", "TRUE", "d.fallback", false, "decided by the fallback rule"),
+    CONVERSION("conversion", "decisions", "TRUE", outcome("'ORDER_COMPLETED'"), true, "not followed by an order"),
+    STEP_UP_PASS("step-up-pass", "stepped-up payments", "d.decision = 'STEP_UP'", outcome("'STEP_UP_PASSED'"), true,
+            "not passed");
 
     private final String key;
     private final String exposureName;
     private final String exposure;
     private final String event;
+    private final boolean lowerIsWorse;
+    private final String harm;
 
-    LedgerMetric(String key, String exposureName, String exposure, String event) {
+    LedgerMetric(String key, String exposureName, String exposure, String event, boolean lowerIsWorse, String harm) {
         this.key = key;
         this.exposureName = exposureName;
         this.exposure = exposure;
         this.event = event;
+        this.lowerIsWorse = lowerIsWorse;
+        this.harm = harm;
+    }
+
+    /**
+     * True where the event is the good outcome (approval, conversion, a passed step-up): impact and slices then count
+     * the complement as harmed, so an excess is always harm and slices rank by the harm they carry.
+     */
+    public boolean lowerIsWorse() {
+        return lowerIsWorse;
+    }
+
+    /** What impact and slices count as harmed, e.g. "stepped-up payments not passed". */
+    public String harmed() {
+        return exposureName + " " + harm;
+    }
+
+    /** Harmed of n, given the metric's events of n. */
+    public long harmed(long events, long n) {
+        return lowerIsWorse ? n - events : events;
     }
 
     /** SQL: the decision's transaction has an outcome of one of these kinds (quoted). */

@@ -309,6 +309,24 @@ class LedgerAnalysesTest {
     }
 
     @Test
+    @Order(2)
+    void whereLowerIsWorseTheShortfallIsTheHarm() {
+        // Voice step-ups of XF: 300 each half-day; not passed 9 in the morning (3%), 42 in the afternoon (14%):
+        // expected 9, excess 33 step-ups not passed.
+        JsonPath j = ok("/analyses/impact?cohort=country=XF,channel=voice&metric=step-up-pass" + WINDOW);
+        assertEquals("stepped-up payments not passed", j.getString("harmed"));
+        assertEquals(300, j.getLong("n"));
+        assertEquals(42, j.getLong("events"));
+        assertEquals(0.14, j.getDouble("rate"), 1e-12);
+        assertEquals(0.03, j.getDouble("baseline.rate"), 1e-12);
+        assertEquals(9, j.getDouble("expected"), 1e-9);
+        assertEquals(33, j.getDouble("excess"), 1e-9);
+        // A given baseline is the metric's own rate (97% passed), turned into its harm (3% not passed).
+        assertEquals(33, ok("/analyses/impact?cohort=country=XF,channel=voice&metric=step-up-pass&baseline_rate=0.97"
+                + WINDOW).getDouble("excess"), 1e-9);
+    }
+
+    @Test
     @Order(3)
     void aWindowWithoutDataSaysNEqualsZeroAndNoRate() {
         JsonPath j = ok("/analyses/impact?cohort=" + CA_YOUNG
