@@ -38,7 +38,8 @@ final class AnalyzeTables {
     static void slices(JsonObject a, PrintWriter out) {
         header(a, out);
         out.printf("metric %s by %s; harmed (counted): %s, %s of %s; baseline %s; total excess %s%n",
-                text(a, "metric"), text(a, "by"), text(a, "harmed"), count(a, "events"), count(a, "n"), pct(object(a, "baseline"), "rate"), num(a, "total_excess", "%,.1f"));
+                text(a, "metric"), text(a, "by"), text(a, "harmed"), count(a, "events"), count(a, "n"),
+                pct(object(a, "baseline"), "rate"), num(a, "total_excess", "%,.1f"));
         out.printf("denominator: %s%n%n", text(a, "denominator"));
         out.printf("%-24s %9s %7s %8s %-20s %9s %-20s %7s %7s%n", "SLICE", "N", "EVENTS", "RATE", "RATE 95% CI",
                 "EXCESS", "EXCESS 95% CI", "SHARE", "CUM.");
