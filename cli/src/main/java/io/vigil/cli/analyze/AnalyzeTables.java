@@ -118,8 +118,10 @@ final class AnalyzeTables {
         window(a, out);
         out.printf("denominator: %s%n", text(a, "denominator"));
         out.printf("%-10s %-26s %-26s%n", "", "BEFORE", "AFTER");
-        out.printf("%-10s %-26s %-26s%n", "cohort", rate(object(a, "affected_before")), rate(object(a, "affected_after")));
-        out.printf("%-10s %-26s %-26s%n", "control", rate(object(a, "control_before")), rate(object(a, "control_after")));
+        out.printf("%-10s %-26s %-26s%n", "cohort", rate(object(a, "affected_before")),
+                rate(object(a, "affected_after")));
+        out.printf("%-10s %-26s %-26s%n", "control", rate(object(a, "control_before")),
+                rate(object(a, "control_after")));
         out.printf("change: cohort %s, control %s%n", pp(a, "affected_change"), pp(a, "control_change"));
         out.printf("difference-in-differences: %s %s%s%n", pp(a, "estimate"), ciPp(a, "ci"),
                 a.getBoolean("significant", false) ? " (significant)" : "");
