@@ -100,6 +100,13 @@ public interface ScoringConfig {
         /** The warm-up never holds readiness longer than this. */
         @WithDefault("20s")
         Duration maxDuration();
+
+        /**
+         * After the calls, further rounds of calls (a third of {@link #calls()} each) while the JIT compilers used more
+         * than this share of the last round's wall time (summed over compiler threads); 0 turns the rounds off.
+         */
+        @WithDefault("0.10")
+        double compilerQuietShare();
     }
 
     interface Reasons {
