@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# ./bin/vigil bench scoring --rps R --duration D [--connections 4] [--profile out.collapsed] [--profile-cold cold.collapsed] [--client-warmup 10s] [--service-jvm "opts"] [--features-jvm "opts"] [--features-set k=v,...] [--stall-features] [--cold 20s] [--warmup W] [--target host:port | --stack] [--budget 50ms] [--kafka host:port] [--set key=value,...]
+# ./bin/vigil bench scoring --rps R --duration D [--connections 4] [--profile out.collapsed] [--profile-cold cold.collapsed] [--client-warmup 10s] [--service-jvm "opts"] [--features-jvm "opts"] [--features-set k=v,...] [--stall-features] [--cold 20s] [--warmup W] [--target host:port | --stack] [--budget 50ms] [--kafka host:port] [--set key=value,...] [--metrics-url URL]
 # Open-loop gRPC load on scoring-service's Score with grpc.health.v1 Health/Check at the same rate as the yardstick,
 # sent by a second JVM on a connection of its own (the floor the Score/Health ratio divides by), and CPU per Score per
 # process of the suite (scoring, features, Kafka, PostgreSQL; /proc). A cold phase (default 20 s when the bench starts

@@ -319,9 +319,11 @@ public class Scorer {
     private Uni<ScoreResponse> commit(ScoreRequest r, long fingerprint, Routed routed, Outcome o, long start,
             long budget, boolean warmUp) {
         if (warmUp) {
-            // Build and encode the event as a real decision would, then drop it: warm code, no synthetic payment.
+            // Build and encode the event as a real decision would, then drop it, and claim in a transaction that is
+            // rolled back: warm code, no synthetic payment.
             event(r, o, Instant.now()).toByteArray();
-            return Uni.createFrom().item(o.response());
+            return store.warmClaim(r.getTransactionId(), new StoredDecision(fingerprint, o.response()))
+                    .replaceWith(o.response());
         }
         StoredDecision mine = new StoredDecision(fingerprint, o.response());
         long left = budget - (System.nanoTime() - start);

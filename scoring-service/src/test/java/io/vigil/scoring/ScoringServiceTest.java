@@ -205,7 +205,9 @@ class ScoringServiceTest {
                 .extract().path("checks.find { it.name == 'scoring warm-up' }.data.state");
         assertTrue(state.contains("200 Score calls (0 failed)"), state);
         assertTrue(state.contains("500 model runs"), state);
-        // The warm-up's payments were decided but never claimed, stored or published: nothing a guardrail could count.
+        assertTrue(state.contains(", 0 extra rounds;"), state);
+        // The warm-up's payments were decided, their claims rolled back, nothing stored or published: nothing a
+        // guardrail could count.
         try (Connection c = database(); PreparedStatement s = c.prepareStatement(
                 "SELECT count(*) FROM decision WHERE transaction_id LIKE 'vigil-warm-up-%'");
                 ResultSet rs = s.executeQuery()) {

@@ -24,7 +24,9 @@ import io.vigil.contracts.features.v1.EntityType;
 import io.vigil.contracts.features.v1.FeatureStoreServiceGrpc;
 import io.vigil.contracts.features.v1.GetFeaturesRequest;
 import io.vigil.features.config.FeaturesConfig;
+import io.vigil.service.warmup.CompilerActivity;
 import io.vigil.service.warmup.SelfCalls;
+import io.vigil.service.warmup.WarmUpRounds;
 
 /**
  * A pod is warm when it says ready. Before readiness turns UP, feature-service sends itself GetFeatures calls over its
@@ -62,19 +64,23 @@ public class ServingWarmUp implements HealthCheck {
     void run() {
         long begin = System.nanoTime();
         long deadline = begin + settings.maxDuration().toNanos();
-        SelfCalls.Result calls;
+        WarmUpRounds.Outcome calls;
         ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", grpcPort).usePlaintext().build();
         try {
             var stub = FeatureStoreServiceGrpc.newFutureStub(channel);
-            calls = SelfCalls.run(settings.calls(), settings.concurrency(), deadline,
+            CompilerActivity jit = new CompilerActivity();
+            calls = WarmUpRounds.run(n -> SelfCalls.run(n, settings.concurrency(), deadline,
                     i -> stub.withDeadlineAfter(2, TimeUnit.SECONDS).getFeatures(request(i)),
-                    t -> LOG.warnf("warm-up call failed (%s); the warm-up goes on", Status.fromThrowable(t)));
+                    t -> LOG.warnf("warm-up call failed (%s); the warm-up goes on", Status.fromThrowable(t))),
+                    settings.calls(), settings.compilerQuietShare(), deadline, jit::share);
         } finally {
             channel.shutdownNow();
         }
         long total = System.nanoTime() - begin;
-        state = String.format("%d GetFeatures calls (%d failed) in %d ms; last calls p50 %.2f ms, p99 %.2f ms",
-                calls.sent(), calls.failed(), total / 1_000_000, calls.tailMillis(0.5), calls.tailMillis(0.99));
+        state = String.format("%d GetFeatures calls (%d failed) in %d ms, %d extra rounds; last calls p50 %.2f ms, "
+                + "p99 %.2f ms; JIT compiling %.0f%% of the last round", calls.sent(), calls.failed(),
+                total / 1_000_000, calls.extraRounds(), calls.last().tailMillis(0.5), calls.last().tailMillis(0.99),
+                100 * calls.compilerShare());
         done = true;
         if (total > settings.maxDuration().toNanos()) {
             LOG.warnf("warm-up stopped at its limit of %s: %s", settings.maxDuration(), state);

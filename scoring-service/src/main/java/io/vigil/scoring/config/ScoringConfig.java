@@ -100,6 +100,15 @@ public interface ScoringConfig {
         /** The warm-up never holds readiness longer than this. */
         @WithDefault("20s")
         Duration maxDuration();
+
+        /**
+         * After the calls, further rounds of calls (a third of {@link #calls()} each) while the JIT compilers used more
+         * than this share of the last round's wall time (summed over compiler threads); 0 (the default) turns the rounds
+         * off. Measured at 0.10 (scoring-service README, "Decision path speed"): scoring-service's compilers were still
+         * at 69% after 20 s of self-calls, so readiness came 16 s later for no clear gain in the cold phase.
+         */
+        @WithDefault("0")
+        double compilerQuietShare();
     }
 
     interface Reasons {

@@ -147,6 +147,32 @@ public class DecisionStore {
                 });
     }
 
+    /**
+     * A warm-up call's claim: the same statement, parameters and row reading as {@link #claim}, in a transaction that
+     * is rolled back, so the PostgreSQL client's path is compiled before the first payment and no row is left. Never
+     * fails, never touches the breaker, the cache or the metrics.
+     */
+    public Uni<Void> warmClaim(String transactionId, StoredDecision mine) {
+        return pool.withTransaction(conn -> conn.preparedQuery(CLAIM).execute(row(transactionId, mine))
+                .map(rows -> {
+                    for (Row row : rows) {
+                        row.getBoolean("mine");
+                        row.getLong("fingerprint");
+                        row.getBuffer("response");
+                    }
+                    throw new WarmUpRollback();
+                }))
+                .replaceWithVoid()
+                .onFailure().recoverWithNull();
+    }
+
+    /** Thrown inside the warm-up's transaction so that withTransaction rolls it back. */
+    private static final class WarmUpRollback extends RuntimeException {
+        WarmUpRollback() {
+            super("warm-up claim rolled back", null, false, false);
+        }
+    }
+
     private Claim claimed(String transactionId, StoredDecision mine, RowSet<Row> rows) {
         var it = rows.iterator();
         if (!it.hasNext()) {

@@ -29,6 +29,7 @@ import io.vigil.contracts.scoring.v1.FallbackCause;
 import io.vigil.contracts.scoring.v1.ScoreRequest;
 import io.vertx.core.Vertx;
 import io.vigil.scoring.config.ScoringConfig;
+import io.vigil.scoring.metrics.ScoringMetrics;
 
 /**
  * Async gRPC client of feature-service's GetFeatures. Each call carries its own deadline (its share of the Score
@@ -57,7 +58,7 @@ public class FeatureStoreClient {
     private final Guard breaker;
     private final String featureSetVersion;
 
-    FeatureStoreClient(ScoringConfig config, Vertx vertx) {
+    FeatureStoreClient(ScoringConfig config, Vertx vertx, ScoringMetrics metrics) {
         ScoringConfig.Features f = config.features();
         this.channel = ManagedChannelBuilder.forAddress(f.host(), f.port()).usePlaintext().directExecutor().build();
         this.stub = FeatureStoreServiceGrpc.newStub(channel);
@@ -83,7 +84,10 @@ public class FeatureStoreClient {
                 .requestVolumeThreshold(f.breakerRequestVolume())
                 .failureRatio(f.breakerFailureRatio())
                 .delay(f.breakerDelay().toMillis(), ChronoUnit.MILLIS)
-                .onStateChange(state -> LOG.warnf("feature-service circuit breaker is now %s", state))
+                .onStateChange(state -> {
+                    metrics.featureBreakerTransition(state.name());
+                    LOG.warnf("feature-service circuit breaker is now %s", state);
+                })
                 .done()
                 .build();
     }

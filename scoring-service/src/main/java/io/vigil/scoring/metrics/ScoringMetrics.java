@@ -39,6 +39,7 @@ public class ScoringMetrics {
     private final Counter[] unverified = new Counter[IdempotencyCheck.values().length];
     private final ConcurrentHashMap<String, Counter> modelErrors = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Counter> corruptRecords = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Counter> breakerTransitions = new ConcurrentHashMap<>();
 
     ScoringMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -95,6 +96,16 @@ public class ScoringMetrics {
                 .tag("model_version", v).register(registry));
         c.increment();
         return (long) c.count();
+    }
+
+    /**
+     * feature-service's circuit breaker changed state: a breaker that flaps under steady load costs checkouts their
+     * features, so the transitions are counted, not only logged.
+     */
+    public void featureBreakerTransition(String state) {
+        breakerTransitions.computeIfAbsent(state, s -> Counter.builder("vigil.scoring.feature.breaker.transitions")
+                .description("State changes of the circuit breaker on feature-service calls, by new state")
+                .tag("state", s).register(registry)).increment();
     }
 
     /** A stored record (decision, model card) that could not be read and was not used. */

@@ -101,6 +101,9 @@ public final class ScoringBench {
         Runtime.getRuntime().addShutdownHook(cleanup);
         String host = "127.0.0.1";
         int port;
+        // --metrics-url: scoring-service's /q/metrics when the bench did not start it (--stack knows it)
+        URI metrics = opt.containsKey("metrics-url") ? URI.create(opt.get("metrics-url"))
+                : opt.containsKey("stack") ? URI.create("http://127.0.0.1:8081/q/metrics") : null;
         try {
             if (cold > 0) {
                 // Warms itself while the services start; told when to begin once the service is ready.
@@ -129,7 +132,9 @@ public final class ScoringBench {
                 System.out.printf("stored %d feature values for %d accounts, %d devices, %d merchants via POST"
                         + " /features/batch in %.1f s%n", stored, ACCOUNTS, ACCOUNTS, MERCHANTS,
                         (System.nanoTime() - t0) / 1e9);
-                hosted.service = startService(root, port, freePort(), hosted.features.grpcPort(), pg, opt);
+                int httpPort = freePort();
+                hosted.service = startService(root, port, httpPort, hosted.features.grpcPort(), pg, opt);
+                metrics = URI.create("http://127.0.0.1:" + httpPort + "/q/metrics");
             } else {
                 host = target.substring(0, target.lastIndexOf(':'));
                 port = Integer.parseInt(target.substring(target.lastIndexOf(':') + 1));
@@ -141,7 +146,8 @@ public final class ScoringBench {
                     hosted.features == null ? -1 : hosted.features.pid());
             run(host, port, rps, cold, duration, warmup, stall ? hosted.features : null, budgetMs,
                     hosted.features != null, cpu, connections, hosted.coldProbe,
-                    hosted.service == null ? -1 : hosted.service.pid(), profile, coldProfile);
+                    hosted.service == null ? -1 : hosted.service.pid(), profile, coldProfile,
+                    metrics == null ? null : new BreakerTransitions(metrics));
         } finally {
             hosted.close();
             try {
@@ -205,7 +211,8 @@ public final class ScoringBench {
 
     private static void run(String host, int port, int rps, double cold, double duration, double warmup,
             BenchFeatureService stallTarget, double budgetMs, boolean ownFeatures, ProcessCpu cpu, int connections,
-            Process coldProbe, long servicePid, Path profile, Path coldProfile) throws Exception {
+            Process coldProbe, long servicePid, Path profile, Path coldProfile, BreakerTransitions breakers)
+            throws Exception {
         // Several connections, as a checkout fleet opens: the server pins a connection to one event loop, so a single
         // connection would measure one loop of the service, not the service.
         ManagedChannel[] channels = new ManagedChannel[connections];
@@ -230,6 +237,7 @@ public final class ScoringBench {
             Process probe = coldProbe;
             HealthProbe.go(probe, host, port, System.currentTimeMillis() + 1_500);
             Map<String, Double> before = cpu.snapshot();
+            Map<String, Long> breakersBefore = breakers == null ? null : breakers.snapshot();
             BenchProfiler coldProfiler = coldProfile == null ? null : BenchProfiler.start(servicePid, coldProfile);
             first.drive(scoring, health, coldStart);
             first.awaitCompletion(5_000);
@@ -238,8 +246,12 @@ public final class ScoringBench {
                 coldProfiler.stop();
             }
             System.out.printf("%ncold phase: the first %.0f s after ready, no warm-up%n", cold);
+            Map<String, Long> breakersAfter = breakers == null ? null : breakers.snapshot();
             first.report(null, budgetMs, HealthProbe.result(probe, 30));
             System.out.println(ProcessCpu.perScore(before, after, first.calls));
+            if (breakers != null) {
+                System.out.println(BreakerTransitions.between(breakersBefore, breakersAfter));
+            }
         }
         // The measured phase's floor warms itself during the warm-up phase.
         Process floorProbe = HealthProbe.spawn(rps, duration);
@@ -278,6 +290,7 @@ public final class ScoringBench {
         }
         HealthProbe.go(floorProbe, host, port, System.currentTimeMillis() + (start - System.nanoTime()) / 1_000_000);
         Map<String, Double> before = cpu.snapshot();
+        Map<String, Long> breakersBefore = breakers == null ? null : breakers.snapshot();
         BenchProfiler profiler = profile == null ? null : BenchProfiler.start(servicePid, profile);
         measured.drive(scoring, health, start);
         if (staller != null) {
@@ -285,6 +298,7 @@ public final class ScoringBench {
         }
         measured.awaitCompletion(10_000);
         Map<String, Double> after = cpu.snapshot();
+        Map<String, Long> breakersAfter = breakers == null ? null : breakers.snapshot();
         if (profiler != null) {
             profiler.stop();
         }
@@ -294,6 +308,9 @@ public final class ScoringBench {
         System.out.printf("%nwarm phase (after %.0f s of warm-up):%n", warmup);
         measured.report(window, budgetMs, HealthProbe.result(floorProbe, 30));
         System.out.println(ProcessCpu.perScore(before, after, measured.calls));
+        if (breakers != null) {
+            System.out.println(BreakerTransitions.between(breakersBefore, breakersAfter));
+        }
     }
 
     /**
