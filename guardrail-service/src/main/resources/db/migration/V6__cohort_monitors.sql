@@ -37,7 +37,9 @@ CREATE TABLE monitor_state (
     -- The last 60 folded minutes: bad events, exposure, and the rate in the metric's own terms.
     hour_exposure     bigint           NOT NULL,
     hour_bad_events   bigint           NOT NULL,
+    -- What the detector compares with (the estimate's upper Wilson bound) and the estimate itself (shown).
     baseline          double precision,
+    baseline_estimate double precision,
     baseline_source   text             NOT NULL,
     baseline_weeks    integer          NOT NULL,
     updated_at        timestamptz      NOT NULL

@@ -220,7 +220,7 @@ public class MonitorEvaluator {
     }
 
     private static double baseline(MonitorDefinition d, MonitorStatus s) {
-        return s == null || !s.baseline().known() ? Double.NaN : d.metric().reportedRate(s.baseline().rate());
+        return s == null || !s.baseline().known() ? Double.NaN : d.metric().reportedRate(s.baseline().estimate());
     }
 
     public List<MonitorDefinition> monitors() {

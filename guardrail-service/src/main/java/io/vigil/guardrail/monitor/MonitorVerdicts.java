@@ -31,14 +31,15 @@ public final class MonitorVerdicts {
                 .getBytes(StandardCharsets.UTF_8));
         MonitorBaseline b = s.baseline();
         double badRate = s.hourBadRate();
-        double excess = badRate - b.rate();
+        double excess = badRate - b.estimate();
         double se = s.hourExposure() == 0 ? Double.POSITIVE_INFINITY
                 : Math.sqrt(Math.max(badRate * (1 - badRate), 1e-12) / s.hourExposure());
         double[] band = b.band(s.hourExposure());
         MonitorMetric m = def.metric();
         MonitorEvidence.Builder me = MonitorEvidence.newBuilder()
                 .setRate(nz(m.reportedRate(badRate)))
-                .setBaseline(nz(m.reportedRate(b.rate())))
+                .setBaseline(nz(m.reportedRate(b.estimate())))
+                .setBaselineGuarded(nz(m.reportedRate(b.rate())))
                 .setBaselineSource(b.source() == MonitorBaseline.Source.SEASONAL ? BaselineSource.BASELINE_SOURCE_SEASONAL
                         : BaselineSource.BASELINE_SOURCE_TRAILING)
                 .setBaselineWeeks(b.weeks())
@@ -79,9 +80,10 @@ public final class MonitorVerdicts {
         MonitorBaseline b = s.baseline();
         String cohort = def.cohort().toString().isEmpty() ? "all traffic" : def.cohort().toString();
         String baseline = b.source() == MonitorBaseline.Source.SEASONAL
-                ? "its seasonal baseline " + pct(m.reportedRate(b.rate())) + " (same hour, median of " + b.weeks()
-                        + " weeks)"
-                : "its trailing baseline " + pct(m.reportedRate(b.rate())) + " (fallback: less than 3 weeks of history)";
+                ? "its seasonal baseline " + pct(m.reportedRate(b.estimate())) + " (same hour, median of " + b.weeks()
+                        + " weeks; judged against its upper bound " + pct(m.reportedRate(b.rate())) + ")"
+                : "its trailing baseline " + pct(m.reportedRate(b.estimate())) + " (fallback: less than 3 weeks of "
+                        + "history; judged against its upper bound " + pct(m.reportedRate(b.rate())) + ")";
         if (change == MonitorDetection.Change.ALARM) {
             return String.format(Locale.ROOT, "alarm: %s in %s at %s over the last hour (%,d) against %s; evidence "
                     + "e^%.1f reached the family's paging threshold e^%.1f", m.key(), cohort,

@@ -36,7 +36,10 @@ class MonitorRoundTest {
         }
         MonitorBaseline b = MonitorBaseline.of(HOUR, hr -> h.getOrDefault(hr, HourCounts.NONE), 4, 24, 200);
         assertEquals(MonitorBaseline.Source.SEASONAL, b.source());
-        assertEquals(0.0205, b.rate(), 1e-12);
+        assertEquals(0.0205, b.estimate(), 1e-12);
+        // The detector gets the upper Wilson bound (z = 1) over the median's effective exposure 40,000 x 2 / pi =
+        // 25,464.8: (p + 1/(2n) + sqrt(p(1-p)/n + 1/(4n^2))) / (1 + 1/n) (computed in Python from the formula).
+        assertEquals(0.02140700343943214, b.rate(), 1e-12);
         assertEquals(4, b.weeks());
         assertEquals(40_000, b.exposure());
     }
@@ -54,15 +57,17 @@ class MonitorRoundTest {
         h.put(HOUR - 1, new HourCounts(1_000, 100));
         MonitorBaseline b = MonitorBaseline.of(HOUR, hr -> h.getOrDefault(hr, HourCounts.NONE), 4, 24, 200);
         assertEquals(MonitorBaseline.Source.TRAILING, b.source());
-        assertEquals(0.02, b.rate(), 1e-12);
+        assertEquals(0.02, b.estimate(), 1e-12);
+        assertEquals(0.020923897726814966, b.rate(), 1e-12);
         assertEquals(24_000, b.exposure());
         // No events at all in the window: half an event in 24,000, not 0 (a likelihood ratio needs a rate above 0).
         Map<Long, HourCounts> none = new HashMap<>();
         for (long t = HOUR - 25; t <= HOUR - 2; t++) {
             none.put(t, new HourCounts(1_000, 0));
         }
-        assertEquals(0.5 / 24_000, MonitorBaseline.of(HOUR, hr -> none.getOrDefault(hr, HourCounts.NONE), 4, 24,
-                200).rate(), 1e-15);
+        MonitorBaseline zero = MonitorBaseline.of(HOUR, hr -> none.getOrDefault(hr, HourCounts.NONE), 4, 24, 200);
+        assertEquals(0.5 / 24_000, zero.estimate(), 1e-15);
+        assertEquals(7.774756842207625e-05, zero.rate(), 1e-15);
         // 150 payments in the window: under the minimum of 200, no baseline.
         assertFalse(MonitorBaseline.of(HOUR, hr -> hr == HOUR - 2 ? new HourCounts(150, 3) : HourCounts.NONE, 4, 24,
                 200).known());
@@ -77,7 +82,7 @@ class MonitorRoundTest {
         // end) log R = 7.535 - 55 x 2.062 < 0: recovered there, not at an earlier minute (only hours' ends count).
         MonitorDetection d = new MonitorDetection(new RateIncreaseDetector(2.0), new MonitorFamily(1, 24, 0.05));
         assertEquals(Math.log(480), d.logPageThreshold(), 1e-12);
-        MonitorBaseline b = new MonitorBaseline(0.02, MonitorBaseline.Source.TRAILING, 0, 24_000);
+        MonitorBaseline b = new MonitorBaseline(0.02, 0.02, MonitorBaseline.Source.TRAILING, 0, 24_000);
         MonitorDetection.Snapshot s = d.start();
         List<String> changes = new ArrayList<>();
         for (long minute = 0; minute < 120; minute++) {
@@ -123,6 +128,7 @@ class MonitorRoundTest {
         assertEquals("INCORRECT_APPROVAL_RATE", e.getMetric());
         assertEquals("country=CA & age=18-24", e.getCohort());
         assertEquals(0.02, e.getMonitor().getBaseline(), 1e-12);
+        assertEquals(0.020287780198043868, e.getMonitor().getBaselineGuarded(), 1e-12);
         assertEquals(BaselineSource.BASELINE_SOURCE_TRAILING, e.getMonitor().getBaselineSource());
         assertEquals(240_000, e.getControlExposure());
         assertTrue(e.getMonitor().getLogStatistic() >= e.getMonitor().getLogPageThreshold());

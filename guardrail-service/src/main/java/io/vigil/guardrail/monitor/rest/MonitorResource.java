@@ -176,7 +176,7 @@ public class MonitorResource {
         Double hi = nan(m.lowerIsWorse() ? 1 - band[0] : band[1]);
         return new MonitorView(d.id(), d.cohort().toString(), m.key(), s.state().name(),
                 nan(m.reportedRate(s.hourBadRate())), s.hourExposure(),
-                b.known() ? m.reportedRate(b.rate()) : null, b.source().name(), b.weeks(), lo, hi,
+                b.known() ? m.reportedRate(b.estimate()) : null, b.source().name(), b.weeks(), lo, hi,
                 s.logStatistic() < -1e299 ? null : s.logStatistic(), threshold, listed.contains(d.id()),
                 s.snapshot().alarmSinceMinute() < 0 ? null : Instant.ofEpochSecond(s.snapshot().alarmSinceMinute() * 60),
                 Instant.ofEpochSecond((s.evaluatedThroughMinute() + 1) * 60));

@@ -165,7 +165,8 @@ public class MonitorStore implements MonitorCountSink {
         Map<String, MonitorStatus> out = new HashMap<>();
         try (PreparedStatement s = c.prepareStatement("""
                 SELECT monitor_id, state, log_r, restarts, log_statistic, evaluated_through, alarm_since,
-                       hour_exposure, hour_bad_events, baseline, baseline_source, baseline_weeks
+                       hour_exposure, hour_bad_events, baseline, baseline_source, baseline_weeks,
+                       baseline_estimate
                 FROM monitor_state
                 """); ResultSet rs = s.executeQuery()) {
             while (rs.next()) {
@@ -182,7 +183,8 @@ public class MonitorStore implements MonitorCountSink {
                 boolean known = !rs.wasNull();
                 MonitorBaseline.Source source = MonitorBaseline.Source.valueOf(rs.getString(11));
                 MonitorBaseline b = known && source != MonitorBaseline.Source.NONE
-                        ? new MonitorBaseline(baseline, source, rs.getInt(12), 0) : MonitorBaseline.NONE;
+                        ? new MonitorBaseline(rs.getDouble(13), baseline, source, rs.getInt(12), 0)
+                        : MonitorBaseline.NONE;
                 out.put(rs.getString(1), new MonitorStatus(rs.getString(1), snap,
                         rs.getTimestamp(6).getTime() / 60_000L, rs.getLong(8), rs.getLong(9), b, rs.getDouble(5)));
             }
@@ -223,14 +225,15 @@ public class MonitorStore implements MonitorCountSink {
         try (PreparedStatement s = c.prepareStatement("""
                 INSERT INTO monitor_state (monitor_id, cohort, metric, state, log_r, restarts, log_statistic,
                     evaluated_through, alarm_since, hour_exposure, hour_bad_events, baseline, baseline_source,
-                    baseline_weeks, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    baseline_weeks, updated_at, baseline_estimate)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (monitor_id) DO UPDATE SET state = excluded.state, log_r = excluded.log_r,
                     restarts = excluded.restarts, log_statistic = excluded.log_statistic,
                     evaluated_through = excluded.evaluated_through, alarm_since = excluded.alarm_since,
                     hour_exposure = excluded.hour_exposure, hour_bad_events = excluded.hour_bad_events,
                     baseline = excluded.baseline, baseline_source = excluded.baseline_source,
-                    baseline_weeks = excluded.baseline_weeks, updated_at = excluded.updated_at
+                    baseline_weeks = excluded.baseline_weeks, updated_at = excluded.updated_at,
+                    baseline_estimate = excluded.baseline_estimate
                 """)) {
             for (MonitorStatus m : states) {
                 String[] cm = cohortAndMetric.get(m.monitorId());
@@ -260,6 +263,11 @@ public class MonitorStore implements MonitorCountSink {
                 s.setString(13, m.baseline().source().name());
                 s.setInt(14, m.baseline().weeks());
                 s.setTimestamp(15, Timestamp.from(now));
+                if (m.baseline().known()) {
+                    s.setDouble(16, m.baseline().estimate());
+                } else {
+                    s.setNull(16, java.sql.Types.DOUBLE);
+                }
                 s.addBatch();
             }
             s.executeBatch();
