@@ -19,8 +19,16 @@ import io.vigil.guardrail.statistics.RateIncreaseDetector;
  */
 public final class MonitorRound {
 
-    /** Baselines' settings. */
-    public record BaselineSettings(int seasonalWeeks, int trailingHours, long minimumExposure) {
+    /**
+     * Baselines' settings, and how far back a monitor catches up: minutes older than {@code catchUpMinutes} before
+     * what has settled are not folded (their counts are pruned by then; a monitor first seen, or one whose service
+     * was down for days, starts from there instead of walking every empty minute).
+     */
+    public record BaselineSettings(int seasonalWeeks, int trailingHours, long minimumExposure, long catchUpMinutes) {
+
+        public BaselineSettings(int seasonalWeeks, int trailingHours, long minimumExposure) {
+            this(seasonalWeeks, trailingHours, minimumExposure, 12 * 60);
+        }
     }
 
     /** A monitor's counts by minute: epoch minute -> {exposure, counted events}, summed over partitions. */
@@ -99,6 +107,7 @@ public final class MonitorRound {
                 from = status.evaluatedThroughMinute() + 1;
                 snapshot = status.snapshot();
             }
+            from = Math.max(from, through - baselines.catchUpMinutes() + 1);
             if (from > through) {
                 continue;
             }

@@ -22,6 +22,6 @@ class MonitorBeans {
     @Singleton
     MonitorRound round(MonitorCatalog catalog, MonitorConfig config) {
         return new MonitorRound(catalog, config.alpha(), new MonitorRound.BaselineSettings(config.seasonalWeeks(),
-                config.trailingHours(), config.minimumBaselineExposure()));
+                config.trailingHours(), config.minimumBaselineExposure(), config.minuteRetention().toMinutes()));
     }
 }

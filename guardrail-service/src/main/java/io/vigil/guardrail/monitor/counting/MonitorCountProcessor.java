@@ -41,6 +41,8 @@ final class MonitorCountProcessor implements Processor<String, Object, Void, Voi
     private KeyValueStore<String, byte[]> counts;
     private KeyValueStore<String, byte[]> unsent;
     private int partition;
+    /** The stream time the sink last took (in memory: after a restart the first flush sends it again). */
+    private long sentStreamTime = Long.MIN_VALUE;
 
     MonitorCountProcessor(MonitorFold fold) {
         this.fold = fold;
@@ -150,13 +152,18 @@ final class MonitorCountProcessor implements Processor<String, Object, Void, Voi
                 }
             }
         }
+        long streamTime = context.currentStreamTimeMs();
+        if (batch.isEmpty() && keys.isEmpty() && streamTime == sentStreamTime) {
+            return;
+        }
         try {
-            fold.sink().write(batch, partition, context.currentStreamTimeMs());
+            fold.sink().write(batch, partition, streamTime);
         } catch (Exception e) {
             fold.counters().sinkFailures().incrementAndGet();
             return;
         }
         keys.forEach(unsent::delete);
+        sentStreamTime = streamTime;
         fold.counters().flushed().addAndGet(batch.size());
     }
 
