@@ -109,11 +109,18 @@ public class MonitorResource {
     @Path("/{id}/chart.svg")
     @Produces("image/svg+xml")
     @Operation(summary = "The monitor's hourly rate against its expected band, alarms marked (SVG)")
-    public Response chart(@PathParam("id") String id, @QueryParam("hours") @DefaultValue("48") int hours)
+    public Response chart(@PathParam("id") String id, @QueryParam("hours") @DefaultValue("48") String hoursParam)
             throws SQLException {
         MonitorDefinition d = catalog.byId(id).orElseThrow(() -> new MonitorNotFoundException(id));
+        int hours;
+        try {
+            hours = Integer.parseInt(hoursParam.strip());
+        } catch (NumberFormatException e) {
+            hours = -1;
+        }
         if (hours < 1 || hours > 24 * 42) {
-            throw new InvalidMonitorQueryException("hours", "hours must be between 1 and 1008, got " + hours);
+            throw new InvalidMonitorQueryException("hours", "hours must be a whole number between 1 and 1008, got '"
+                    + hoursParam + "'");
         }
         MonitorStatus s = store.states().get(id);
         long endHour = s != null ? Math.floorDiv(s.evaluatedThroughMinute(), 60)

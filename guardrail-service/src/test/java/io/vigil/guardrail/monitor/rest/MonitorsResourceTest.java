@@ -92,7 +92,9 @@ class MonitorsResourceTest {
                 .body("baseline_source", equalTo("TRAILING"))
                 .body("baseline", equalTo(0.02f))
                 .body("on_list", equalTo(true))
-                .body("exposure", equalTo(13_320));
+                // The round folded through minute 64 (stream time 70 min past HOUR less the 5-min settle, the last
+                // whole minute before it); its last 60 minutes, 5..64, hold 55 counted minutes: 55 x 222.
+                .body("exposure", equalTo(12_210));
 
         List<ConsumerRecord<String, byte[]>> published = await("vigil.verdicts.v1", MONITOR, 1);
         assertEquals(1, published.size(), "published once");
@@ -133,7 +135,8 @@ class MonitorsResourceTest {
                 .body("detail", containsString("unknown cohort attribute 'countri'"));
         as("viewer").get("/monitors/" + MONITOR + "/chart.svg?hours=0").then().statusCode(400)
                 .body("field", equalTo("hours"));
-        as("viewer").get("/monitors/" + MONITOR + "/chart.svg?hours=many").then().statusCode(404);
+        as("viewer").get("/monitors/" + MONITOR + "/chart.svg?hours=many").then().statusCode(400)
+                .body("field", equalTo("hours"));
         given().get("/monitors").then().statusCode(401);
     }
 
