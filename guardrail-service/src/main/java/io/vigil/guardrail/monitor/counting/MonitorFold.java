@@ -44,9 +44,10 @@ public record MonitorFold(MonitorCatalog catalog, MonitorCountSink sink, long sl
     @Override
     public void addTo(Topology topology, String joinProcessor, DecisionOutcomeJoin.StoreKind stores) {
         topology.addProcessor(PROCESSOR, () -> new MonitorCountProcessor(this), joinProcessor);
+        // Cached: a busy minute's key changes hundreds of times between commits; its changelog gets the last value.
         topology.addStateStore(Stores.keyValueStoreBuilder(stores.supplier(COUNTS_STORE), Serdes.String(),
-                Serdes.ByteArray()), PROCESSOR);
+                Serdes.ByteArray()).withCachingEnabled(), PROCESSOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(stores.supplier(DIRTY_STORE), Serdes.String(),
-                Serdes.ByteArray()), PROCESSOR);
+                Serdes.ByteArray()).withCachingEnabled(), PROCESSOR);
     }
 }
