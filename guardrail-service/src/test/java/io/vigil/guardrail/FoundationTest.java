@@ -20,7 +20,8 @@ class FoundationTest extends ServiceFoundationTests {
     @Override
     protected List<String> expectedTables() {
         return List.of("processed_event", "rollout", "rollout_step", "rollout_sign_off", "rollout_audit", "rollout_verdict",
-                "rollout_outbox", "ledger_decision", "ledger_outcome");
+                "rollout_outbox", "ledger_decision", "ledger_outcome", "monitor_count", "monitor_watermark",
+                "monitor_state", "monitor_alarm");
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.vigil.guardrail.aggregation;
 
 import java.time.Duration;
+import java.util.List;
 
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.AutoOffsetReset;
@@ -31,6 +32,7 @@ public final class DecisionOutcomeJoin {
     public static final String DECISION_EXPIRY_STORE = "decision-projections-by-minute";
     public static final String PENDING_STORE = "pending-outcomes";
     static final String JOINED_SINK = "joined-outcomes";
+    static final String JOIN_PROCESSOR = "join";
     static final String UNMATCHED_SINK = "unmatched-outcomes";
 
     public record Settings(String decisionsTopic, String outcomesTopic, String joinedTopic, String unmatchedTopic,
@@ -71,14 +73,14 @@ public final class DecisionOutcomeJoin {
 
     /** With the stores' kind chosen: RocksDB in service, in memory where a test drives millions of records. */
     public static Topology topology(Settings s, StreamCounters counters, StoreKind stores) {
-        return topology(s, counters, stores, null);
+        return topology(s, counters, stores, List.of());
     }
 
     /**
-     * With a processor named {@code joinedChild}, to be added by the caller, that gets each decision kept (its
+     * With processors named {@code joinedChildren}, to be added by the caller, that get each decision kept (its
      * projection) and each joined outcome, as objects, instead of the joined topic.
      */
-    static Topology topology(Settings s, StreamCounters counters, StoreKind stores, String joinedChild) {
+    static Topology topology(Settings s, StreamCounters counters, StoreKind stores, List<String> joinedChildren) {
         Topology t = new Topology();
         // Event time from the CloudEvents ce_time header, whatever the application's default extractor is; a new
         // application id starts from the beginning of the topics (a replay).
@@ -86,14 +88,14 @@ public final class DecisionOutcomeJoin {
                 Serdes.ByteArray().deserializer(), s.decisionsTopic());
         t.addSource(AutoOffsetReset.earliest(), "outcomes", new CloudEventTimeExtractor(), Serdes.String().deserializer(),
                 Serdes.ByteArray().deserializer(), s.outcomesTopic());
-        t.addProcessor("join", () -> new JoinProcessor(s, counters, joinedChild), "decisions", "outcomes");
+        t.addProcessor("join", () -> new JoinProcessor(s, counters, joinedChildren), "decisions", "outcomes");
         t.addStateStore(Stores.keyValueStoreBuilder(stores.supplier(DECISIONS_STORE), Serdes.String(),
                 ProtoSerde.of(DecisionEntry.parser())), "join");
         t.addStateStore(Stores.keyValueStoreBuilder(stores.supplier(DECISION_EXPIRY_STORE), Serdes.String(),
                 Serdes.ByteArray()), "join");
         t.addStateStore(Stores.keyValueStoreBuilder(stores.supplier(PENDING_STORE), Serdes.String(),
                 ProtoSerde.of(PendingOutcomes.parser())), "join");
-        if (joinedChild == null) {
+        if (joinedChildren.isEmpty()) {
             // In the guardrail topology the joined outcomes go to the deltas inside the task; nothing reads the topic.
             t.addSink(JOINED_SINK, s.joinedTopic(), Serdes.String().serializer(), Serdes.ByteArray().serializer(),
                     "join");

@@ -1,6 +1,8 @@
 package io.vigil.guardrail.aggregation;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
@@ -105,9 +107,21 @@ public final class GuardrailTopology {
 
     public static Topology build(Topics topics, Settings settings, StreamCounters counters,
             DecisionOutcomeJoin.StoreKind stores) {
+        return build(topics, settings, counters, stores, List.of());
+    }
+
+    /** With further consumers of the join (the cohort monitors' fold) in the same task. */
+    public static Topology build(Topics topics, Settings settings, StreamCounters counters,
+            DecisionOutcomeJoin.StoreKind stores, List<JoinChild> moreChildren) {
+        List<String> children = new ArrayList<>();
+        children.add(DELTAS_PROCESSOR);
+        moreChildren.forEach(c -> children.add(c.name()));
         Topology t = DecisionOutcomeJoin.topology(new DecisionOutcomeJoin.Settings(topics.decisions(),
                 topics.outcomes(), topics.joined(), topics.unmatched(), settings.joinWait(),
-                settings.expiryInterval(), settings.decisionRetention()), counters, stores, DELTAS_PROCESSOR);
+                settings.expiryInterval(), settings.decisionRetention()), counters, stores, children);
+        for (JoinChild c : moreChildren) {
+            c.addTo(t, DecisionOutcomeJoin.JOIN_PROCESSOR, stores);
+        }
         // Kept as received (RolloutWatch bytes): the deltas look at every watch for every record, and comparing bytes
         // with the parsed copy they cache costs far less than parsing a watch of hundreds of guardrails each time.
         t.addGlobalStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(ROLLOUTS_STORE), Serdes.String(),

@@ -32,17 +32,17 @@ final class JoinProcessor implements Processor<String, byte[], String, Object> {
 
     private final DecisionOutcomeJoin.Settings settings;
     private final StreamCounters counters;
-    private final String joinedChild;
+    private final List<String> joinedChildren;
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, DecisionEntry> decisions;
     private KeyValueStore<String, byte[]> expiry;
     private KeyValueStore<String, PendingOutcomes> pending;
 
-    /** @param joinedChild a child processor that also gets each joined outcome, or null */
-    JoinProcessor(DecisionOutcomeJoin.Settings settings, StreamCounters counters, String joinedChild) {
+    /** @param joinedChildren child processors that get each decision kept and each joined outcome; empty: the topic */
+    JoinProcessor(DecisionOutcomeJoin.Settings settings, StreamCounters counters, List<String> joinedChildren) {
         this.settings = settings;
         this.counters = counters;
-        this.joinedChild = joinedChild;
+        this.joinedChildren = List.copyOf(joinedChildren);
     }
 
     @Override
@@ -85,9 +85,9 @@ final class JoinProcessor implements Processor<String, byte[], String, Object> {
             return;
         }
         DecisionEntry entry = DecisionEntry.newBuilder().setDecision(Projections.of(d)).build();
-        if (joinedChild != null) {
-            // Before the outcomes that waited for it, so the child counts the decision first.
-            context.forward(new Record<>(tx, entry.getDecision(), timestamp), joinedChild);
+        // Before the outcomes that waited for it, so the children count the decision first.
+        for (String child : joinedChildren) {
+            context.forward(new Record<>(tx, entry.getDecision(), timestamp), child);
         }
         PendingOutcomes waiting = pending.get(tx);
         if (waiting != null) {
@@ -161,12 +161,13 @@ final class JoinProcessor implements Processor<String, byte[], String, Object> {
                 .setAmountMinor(o.getAmount().getAmountMinor())
                 .setCurrency(o.getAmount().getCurrency())
                 .build();
-        if (joinedChild == null) {
+        if (joinedChildren.isEmpty()) {
             context.forward(new Record<>(tx, joined.toByteArray(), occurred), DecisionOutcomeJoin.JOINED_SINK);
-        } else {
-            // In the same task, not through the joined topic: a round trip would put the outcome behind the decisions
-            // that followed it by however far the task got meanwhile, which in a replay is many minutes of event time.
-            context.forward(new Record<>(tx, joined, occurred), joinedChild);
+        }
+        // In the same task, not through the joined topic: a round trip would put the outcome behind the decisions
+        // that followed it by however far the task got meanwhile, which in a replay is many minutes of event time.
+        for (String child : joinedChildren) {
+            context.forward(new Record<>(tx, joined, occurred), child);
         }
         counters.joined().incrementAndGet();
         return entry.toBuilder().addJoinedOutcomeIds(o.getOutcomeId()).build();

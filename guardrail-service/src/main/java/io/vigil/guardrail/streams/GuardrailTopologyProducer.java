@@ -1,6 +1,7 @@
 package io.vigil.guardrail.streams;
 
 import java.time.Duration;
+import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
@@ -10,7 +11,13 @@ import org.apache.kafka.streams.Topology;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.apache.kafka.streams.state.Stores;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vigil.guardrail.aggregation.GuardrailTopology;
+import io.vigil.guardrail.aggregation.JoinChild;
+import io.vigil.guardrail.monitor.MonitorCatalog;
+import io.vigil.guardrail.monitor.config.MonitorConfig;
+import io.vigil.guardrail.monitor.counting.MonitorFold;
+import io.vigil.guardrail.monitor.store.MonitorStore;
 import io.vigil.guardrail.aggregation.StreamCounters;
 import io.vigil.guardrail.evaluation.LabelMaturity;
 
@@ -35,11 +42,28 @@ public class GuardrailTopologyProducer {
     @Produces
     @Singleton
     Topology topology(GuardrailTopicsConfig topics, GuardrailStreamsConfig streams, GuardrailLabelsConfig labels,
-            StreamCounters counters, @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+            StreamCounters counters, @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
+            MonitorConfig monitors, MonitorCatalog catalog, MonitorStore monitorStore,
+            MonitorFold.Counters monitorCounters) {
         int partitions = GuardrailTopics.partitionsOf(bootstrapServers, topics.decisions(), Duration.ofSeconds(15))
                 .orElse(streams.partitions());
+        List<JoinChild> more = monitors.enabled()
+                ? List.of(new MonitorFold(catalog, monitorStore, monitors.slowScore().toNanos() / 1000,
+                        monitors.flushInterval(), monitors.minuteRetention(), monitors.hourUpdateWindow(),
+                        monitorCounters))
+                : List.of();
         return GuardrailTopology.build(topicsOf(topics), settingsOf(streams, labels, partitions), counters,
-                Stores::persistentKeyValueStore);
+                Stores::persistentKeyValueStore, more);
+    }
+
+    @Produces
+    @Singleton
+    MonitorFold.Counters monitorCounters(MeterRegistry registry) {
+        MonitorFold.Counters c = new MonitorFold.Counters();
+        registry.gauge("vigil_monitor_counts_late", c.late());
+        registry.gauge("vigil_monitor_count_flush_failures", c.sinkFailures());
+        registry.gauge("vigil_monitor_counts_flushed", c.flushed());
+        return c;
     }
 
     static GuardrailTopology.Topics topicsOf(GuardrailTopicsConfig t) {

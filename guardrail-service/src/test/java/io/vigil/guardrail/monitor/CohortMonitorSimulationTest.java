@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -15,7 +17,7 @@ import io.vigil.guardrail.statistics.RateIncreaseDetector;
 /**
  * Cohort monitors simulated minute by minute with fixed seeds: the family's false pages over a day of unchanged
  * traffic, and how fast seed 000's cohort (CA, 18-24: 13,300 payments an hour, incorrect approvals 2.0% -> 3.1% at
- * 00:00) pages among 50 live monitors.
+ * 00:00) pages among the service's 56 live monitors, each with baselines estimated from simulated weeks.
  */
 class CohortMonitorSimulationTest {
 
@@ -46,52 +48,87 @@ class CohortMonitorSimulationTest {
                 "two weeks are not a baseline");
     }
 
+    /**
+     * The service's own family: the default catalog (the simulator's 8 cohorts x 7 metrics = 56 monitors), each metric
+     * with its detector's alternatives, the family's paging threshold at alpha 0.05 a day.
+     */
+    static final MonitorCatalog CATALOG = MonitorCatalog.of(MonitorCatalog.DEFAULT_COHORTS, List.of());
+    static final MonitorRound ROUND = new MonitorRound(CATALOG, ALPHA, new MonitorRound.BaselineSettings(4, 24, 200));
+
     @Test
-    void aFamilyOfFiftyMonitorsPagesFalselyOnAtMostAlphaOfDays() {
-        // 200 simulated days, 50 cohorts from 500 to 25,000 payments an hour with rates 0.5% to 10%, unchanged all
-        // day; hourly restart points, buckets of one minute.
-        MonitorFamily family = new MonitorFamily(MONITORS, 24, ALPHA);
+    void theServicesFamilyOfFiftySixMonitorsPagesFalselyOnAtMostAlphaOfDays() {
+        // 200 simulated days of unchanged traffic. Each cohort has its volume (500 to 25,000 payments an hour) and
+        // each metric a rate in its usual range (non-conversion ~30%, declines a few percent, fallbacks under 2%);
+        // every hour's baseline is estimated as the service does, the median of the same hour in 4 simulated past
+        // weeks (so baseline error is part of the test), and minutes are folded through MonitorDetection.
+        int m = CATALOG.size();
+        assertEquals(56, m);
         SplittableRandom rnd = new SplittableRandom(2000);
-        double[] perMinute = new double[MONITORS];
-        double[] rate = new double[MONITORS];
-        for (int i = 0; i < MONITORS; i++) {
-            perMinute[i] = (500 + 24_500.0 * i / (MONITORS - 1)) / 60;
-            rate[i] = 0.005 + 0.095 * ((i * 7) % MONITORS) / (MONITORS - 1);
+        double[] perHour = new double[m];
+        double[] rate = new double[m];
+        MonitorDetection[] detection = new MonitorDetection[m];
+        for (int i = 0; i < m; i++) {
+            MonitorDefinition d = CATALOG.get(i);
+            int cohort = i / MonitorMetric.values().length;
+            perHour[i] = 500 + 24_500.0 * ((cohort * 3) % 8) / 7;
+            double u = ((i * 7) % m) / (double) (m - 1);
+            rate[i] = switch (d.metric()) {
+                case CONVERSION -> 0.25 + 0.10 * u;
+                case DECLINE_RATE -> 0.03 + 0.05 * u;
+                case STEP_UP_RATE -> 0.02 + 0.04 * u;
+                case REVIEW_RATE -> 0.01 + 0.02 * u;
+                case FALLBACK_RATE -> 0.005 + 0.015 * u;
+                case INCORRECT_APPROVAL -> 0.005 + 0.025 * u;
+                case SLOW_SCORE_RATE -> 0.01 + 0.04 * u;
+            };
+            detection[i] = ROUND.detection(d.metric());
         }
         int runs = 200;
         int daysWithAFalsePage = 0;
         for (int run = 0; run < runs; run++) {
             boolean paged = false;
-            for (int i = 0; i < MONITORS && !paged; i++) {
-                RateIncreaseDetector.State s = DETECTOR.start();
-                for (int minute = 0; minute < 24 * 60 && !paged; minute++) {
-                    long n = Math.round(perMinute[i]);
-                    s = DETECTOR.update(s, binomial(rnd, n, rate[i]), n, rate[i], minute % 60 == 0);
-                    paged = family.pages(DETECTOR.logStatistic(s));
+            for (int i = 0; i < m && !paged; i++) {
+                MonitorDetection.Snapshot s = detection[i].start();
+                long n = Math.round(perHour[i] / 60);
+                for (int hour = 0; hour < 24 && !paged; hour++) {
+                    MonitorBaseline baseline = seasonal(rnd, Math.round(perHour[i]), rate[i]);
+                    for (int minute = 0; minute < 60 && !paged; minute++) {
+                        MonitorDetection.Step step = detection[i].fold(s, hour * 60L + minute, n,
+                                binomial(rnd, n, rate[i]), baseline);
+                        s = step.snapshot();
+                        paged = step.change() == MonitorDetection.Change.ALARM;
+                    }
                 }
             }
             daysWithAFalsePage += paged ? 1 : 0;
         }
-        System.out.printf("monitors: %d of %d A/A days had a false page (family of %d, alpha %.2f)%n",
-                daysWithAFalsePage, runs, MONITORS, ALPHA);
+        System.out.printf("monitors: %d of %d A/A days had a false page (family of %d, alpha %.2f, page threshold "
+                + "e^%.2f, seasonal baselines from 4 simulated weeks)%n", daysWithAFalsePage, runs, m, ALPHA,
+                ROUND.family().logPageThreshold());
         assertTrue(daysWithAFalsePage <= ALPHA * runs, daysWithAFalsePage + " days with a false page of " + runs);
     }
 
     @Test
-    void seedZerosCohortPagesWithinHalfAnHourOfTheChangeInMostRuns() {
-        // 13,300 payments an hour (222 a minute), 2.0% until 00:00, 3.1% after; the detector has run for 6 hours
-        // before the change. Delay = minutes from 00:00 to the page, over 200 runs.
-        MonitorFamily family = new MonitorFamily(MONITORS, 24, ALPHA);
+    void seedZerosCohortPagesWithinHalfAnHourOfTheLabelsAmongFiftySixMonitors() {
+        // The incorrect-approval monitor of CA 18-24 in the service's family of 56: 13,300 payments an hour (222 a
+        // minute), labels at 2.0% until 00:00 and 3.1% after (the proxy's clock: the spiked labels' arrival), each
+        // hour's baseline the median of 4 simulated weeks at 2.0%; the detector has run for 6 hours before.
+        MonitorDetection detection = ROUND.detection(MonitorMetric.INCORRECT_APPROVAL);
         SplittableRandom rnd = new SplittableRandom(0);
         int runs = 200;
         int[] delays = new int[runs];
         for (int run = 0; run < runs; run++) {
-            RateIncreaseDetector.State s = DETECTOR.start();
+            MonitorDetection.Snapshot s = detection.start();
             delays[run] = -1;
+            MonitorBaseline baseline = null;
             for (int minute = -360; minute < 180 && delays[run] < 0; minute++) {
+                if (baseline == null || Math.floorMod(minute, 60) == 0) {
+                    baseline = seasonal(rnd, 13_300, 0.020);
+                }
                 double p = minute < 0 ? 0.020 : 0.031;
-                s = DETECTOR.update(s, binomial(rnd, 222, p), 222, 0.020, Math.floorMod(minute, 60) == 0);
-                if (family.pages(DETECTOR.logStatistic(s))) {
+                MonitorDetection.Step step = detection.fold(s, minute, 222, binomial(rnd, 222, p), baseline);
+                s = step.snapshot();
+                if (step.change() == MonitorDetection.Change.ALARM) {
                     assertTrue(minute >= 0, "paged before the change, at minute " + minute);
                     delays[run] = minute + 1;
                 }
@@ -100,14 +137,38 @@ class CohortMonitorSimulationTest {
         }
         Arrays.sort(delays);
         int within30 = (int) Arrays.stream(delays).filter(d -> d <= 30).count();
-        System.out.printf("seed 000 cohort: paged after %d min (median), %d min (95th percentile), %d of %d within "
-                + "30 min%n", delays[runs / 2], delays[(int) (runs * 0.95)], within30, runs);
-        // Measured: median 17 min, 95th percentile 32 min, 180 of 200 within 30 min. Issue #17 asks for a median of
-        // 15; with 50 monitors paging at a family-wise 5% a day the threshold is log(24 x 50 / 0.05) + log 2 (two
-        // alternatives) = 10.8 nats, gathered at ~0.6 nats a minute at this volume (KL(3.1% || 2.0%) = 0.00265 nats a
-        // payment), so the goal is not met by this detector (see the README). These bounds catch a regression.
-        assertTrue(within30 >= 0.85 * runs, within30 + " of " + runs + " within 30 minutes");
-        assertTrue(delays[runs / 2] <= 20, "median " + delays[runs / 2]);
+        System.out.printf("seed 000 cohort among %d monitors: paged after %d min (median), %d min (95th percentile), "
+                + "%d of %d within 30 min%n", CATALOG.size(), delays[runs / 2], delays[(int) (runs * 0.95)], within30,
+                runs);
+        // Measured: median 19 min, 95th percentile 47 min, 156 of 200 within 30 min. Issue #17 asks for a median of
+        // 15 min: with 56 monitors paging at a family-wise 5% a day the threshold is log(24 x 56 / 0.05) + log 2 (two
+        // alternatives) = 10.9 nats, gathered at ~0.59 nats a minute at this volume (KL(3.1% || 2.0%) = 0.00265 nats
+        // a payment x 222) even against the true baseline (median 17-18 min then); the guard against the estimated
+        // baseline's own noise (MonitorBaseline) costs about 2 more. Not met; see the README. These bounds catch a
+        // regression.
+        assertTrue(within30 >= 0.7 * runs, within30 + " of " + runs + " within 30 minutes");
+        assertTrue(delays[runs / 2] <= 22, "median " + delays[runs / 2]);
+    }
+
+    /** A baseline as the service estimates it: the median of one hour's rate in 4 past weeks, each drawn. */
+    static MonitorBaseline seasonal(SplittableRandom rnd, long perHour, double rate) {
+        Map<Long, HourCounts> weeks = new HashMap<>();
+        for (int w = 1; w <= 4; w++) {
+            weeks.put(168L * 10 - 168L * w, new HourCounts(perHour, binomialFast(rnd, perHour, rate)));
+        }
+        return MonitorBaseline.of(168L * 10, h -> weeks.getOrDefault(h, HourCounts.NONE), 4, 24, 200);
+    }
+
+    /** Exact for small means; a normal draw (rounded, clipped) for large ones, where it is the same to a few 0.1%. */
+    static long binomialFast(SplittableRandom rnd, long n, double p) {
+        double mean = n * p;
+        double var = mean * (1 - p);
+        if (var < 100) {
+            return binomial(rnd, n, p);
+        }
+        double u1 = 1 - rnd.nextDouble();
+        double z = Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * rnd.nextDouble());
+        return Math.max(0, Math.min(n, Math.round(mean + z * Math.sqrt(var))));
     }
 
     @Test

@@ -14,7 +14,9 @@ public record RelayedEvent(UUID id, long seq, Kind kind, String key, byte[] payl
         /** {@code RolloutStateChanged} on vigil.rollouts.v1 with CloudEvents headers ({@code ce_id} = the row's id). */
         STATE_CHANGED,
         /** A {@code RolloutWatch} on the compacted topic the stream reads (plain protobuf, no headers). */
-        WATCH
+        WATCH,
+        /** A cohort monitor's {@code VerdictIssued} on vigil.verdicts.v1 ({@code ce_id} = the verdict id). */
+        VERDICT
     }
 
     static RelayedEvent of(OutboxEvent e) {
