@@ -114,19 +114,7 @@ public final class AnalyzeCommand implements Runnable {
         }
 
         int fail(GuardrailConnection.Answer a) {
-            PrintWriter err = spec.commandLine().getErr();
-            if (guardrail.json()) {
-                out().println(a.body());
-            }
-            try {
-                JsonObject p = parse(a.body()).asJsonObject();
-                err.println("vigil analyze: " + a.status() + " " + text(p, "detail")
-                        + (p.containsKey("field") ? " (field " + text(p, "field") + ")" : ""));
-            } catch (RuntimeException notJson) {
-                err.println("vigil analyze: " + a.status() + " " + a.body());
-            }
-            err.flush();
-            return 1;
+            return guardrail.refused(a, "vigil analyze", out(), spec.commandLine().getErr());
         }
     }
 

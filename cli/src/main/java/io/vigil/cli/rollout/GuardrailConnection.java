@@ -1,6 +1,8 @@
 package io.vigil.cli.rollout;
 
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -9,6 +11,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
 
 import io.vigil.cli.token.SigningKeys;
 import io.vigil.cli.token.Tokens;
@@ -49,6 +55,26 @@ public final class GuardrailConnection {
 
     public boolean json() {
         return "json".equalsIgnoreCase(output);
+    }
+
+    /**
+     * A refused answer, as every guardrail command reports it: the body on stdout for {@code --output json}, and
+     * "COMMAND: status detail (field F)" from the problem body on stderr. Returns the exit code, 1.
+     */
+    public int refused(Answer a, String command, PrintWriter out, PrintWriter err) {
+        if (json()) {
+            out.println(a.body());
+            out.flush();
+        }
+        try (JsonReader r = Json.createReader(new StringReader(a.body()))) {
+            JsonObject p = r.readObject();
+            err.println(command + ": " + a.status() + " " + RolloutCommand.text(p, "detail")
+                    + (p.containsKey("field") ? " (field " + RolloutCommand.text(p, "field") + ")" : ""));
+        } catch (RuntimeException notJson) {
+            err.println(command + ": " + a.status() + " " + a.body());
+        }
+        err.flush();
+        return 1;
     }
 
     public String baseUrl() {

@@ -59,18 +59,7 @@ public final class RolloutCommand implements Runnable {
         }
 
         int fail(GuardrailConnection.Answer a) {
-            PrintWriter err = spec.commandLine().getErr();
-            if (guardrail.json()) {
-                out().println(a.body());
-            }
-            try {
-                JsonObject p = parse(a.body()).asJsonObject();
-                err.println("vigil rollout: " + a.status() + " " + text(p, "detail")
-                        + (p.containsKey("field") ? " (field " + text(p, "field") + ")" : ""));
-            } catch (RuntimeException notJson) {
-                err.println("vigil rollout: " + a.status() + " " + a.body());
-            }
-            return 1;
+            return guardrail.refused(a, "vigil rollout", out(), spec.commandLine().getErr());
         }
 
         int show(GuardrailConnection.Answer a) {

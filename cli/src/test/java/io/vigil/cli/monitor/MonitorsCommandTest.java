@@ -1,0 +1,137 @@
+package io.vigil.cli.monitor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.sun.net.httpserver.HttpServer;
+
+import io.vigil.cli.VigilCli;
+import picocli.CommandLine;
+
+/**
+ * {@code vigil monitors}: the request it sends and the table it prints, against a JDK HTTP server answering as
+ * guardrail-service's /monitors does (the answers themselves are checked in MonitorsResourceTest). Seed 000's cohort
+ * in alarm: 3.1% incorrect approvals against a 2.0% baseline.
+ */
+class MonitorsCommandTest {
+
+    static final String ALARMED = """
+            {"id":"incorrect_approval@country=CA,age=18-24","cohort":"country=CA,age=18-24",
+             "metric":"incorrect_approval","state":"ALARM","estimate":0.031,"exposure":13300,"baseline":0.02,
+             "baseline_source":"SEASONAL","baseline_weeks":4,"band_lower":0.0178,"band_upper":0.0224,
+             "log_statistic":12.4,"log_page_threshold":10.9,"on_list":true,"alarm_since":"2026-11-27T00:19:00Z",
+             "evaluated_through":"2026-11-27T01:00:00Z"}""";
+    static final String QUIET = """
+            {"id":"decline@channel=web","cohort":"channel=web","metric":"decline","state":"OK","estimate":0.041,
+             "exposure":50000,"baseline":0.04,"baseline_source":"TRAILING","baseline_weeks":0,"band_lower":0.038,
+             "band_upper":0.042,"log_statistic":1.2,"log_page_threshold":10.9,"on_list":false,"alarm_since":null,
+             "evaluated_through":"2026-11-27T01:00:00Z"}""";
+    static final String EMPTY = """
+            {"id":"fallback@channel=voice","cohort":"channel=voice","metric":"fallback","state":"NO_DATA",
+             "estimate":null,"exposure":0,"baseline":null,"baseline_source":"NONE","baseline_weeks":0,
+             "band_lower":null,"band_upper":null,"log_statistic":null,"log_page_threshold":10.9,"on_list":false,
+             "alarm_since":null,"evaluated_through":null}""";
+
+    HttpServer server;
+    final List<String> seen = new ArrayList<>();
+    int status = 200;
+    String answer = "[" + QUIET + "," + EMPTY + "," + ALARMED + "]";
+
+    @BeforeEach
+    void start() throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", exchange -> {
+            seen.add(exchange.getRequestURI().getRawPath()
+                    + (exchange.getRequestURI().getRawQuery() == null ? "" : "?" + exchange.getRequestURI().getRawQuery()));
+            byte[] bytes = answer.getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(status, bytes.length);
+            exchange.getResponseBody().write(bytes);
+            exchange.close();
+        });
+        server.start();
+    }
+
+    @AfterEach
+    void stop() {
+        server.stop(0);
+    }
+
+    record Run(int exit, String out, String err) {
+    }
+
+    Run run(String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--url", "http://127.0.0.1:" + server.getAddress().getPort(), "--token", "t0k"));
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new VigilCli());
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int exit = cli.execute(all.toArray(String[]::new));
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    @Test
+    void listsAlarmsFirstWithRateBaselineAndHowCloseToPaging() {
+        Run r = run("monitors", "--state", "ALARM", "--cohort", "country=CA,age=18-24");
+        assertEquals(0, r.exit(), r.err());
+        assertEquals(List.of("/monitors?state=ALARM&cohort=country%3DCA%2Cage%3D18-24"), seen);
+        String[] lines = r.out().split("\n");
+        assertTrue(lines[0].startsWith("MONITOR "), r.out());
+        // alarm first, then the quiet monitor (statistic 1.2 of 10.9), then the one with no data
+        assertTrue(lines[1].startsWith("incorrect_approval@country=CA,age=18-24  ALARM       3.10%  2.00% seasonal"),
+                r.out());
+        assertTrue(lines[1].contains("[1.78%, 2.24%]"), r.out());
+        assertTrue(lines[1].contains("12.4 / 10.9"), r.out());
+        assertTrue(lines[1].contains("13,300"), r.out());
+        assertTrue(lines[1].endsWith("2026-11-27T00:19:00Z"), r.out());
+        assertTrue(lines[2].startsWith("decline@channel=web"), r.out());
+        assertTrue(lines[3].startsWith("fallback@channel=voice"), r.out());
+        assertTrue(lines[3].contains("NO_DATA         -  - none"), r.out());
+    }
+
+    @Test
+    void showsOneMonitorWithItsChart() {
+        answer = ALARMED;
+        Run r = run("monitors", "show", "incorrect_approval@country=CA,age=18-24");
+        assertEquals(0, r.exit(), r.err());
+        assertEquals(List.of("/monitors/incorrect_approval%40country%3DCA%2Cage%3D18-24"), seen);
+        assertTrue(r.out().contains("state              ALARM since 2026-11-27T00:19:00Z"), r.out());
+        assertTrue(r.out().contains("rate               3.10% of 13,300"), r.out());
+        assertTrue(r.out().contains("baseline           2.00% (seasonal, 4 weeks) band [1.78%, 2.24%]"), r.out());
+        assertTrue(r.out().contains("log R              12.40 (pages at 10.90)"), r.out());
+        assertTrue(r.out().contains("/monitors/incorrect_approval%40country%3DCA%2Cage%3D18-24/chart.svg"), r.out());
+    }
+
+    @Test
+    void aRefusalPrintsTheProblemAndItsFieldWithExitOne() {
+        status = 400;
+        answer = """
+                {"title":"Bad Request","status":400,"detail":"unknown state 'LOUD'","field":"state"}""";
+        Run r = run("monitors", "--state", "LOUD");
+        assertEquals(1, r.exit());
+        assertTrue(r.err().contains("vigil monitors: 400 unknown state 'LOUD' (field state)"), r.err());
+    }
+
+    @Test
+    void anUnreachableServiceIsExitOneAndSaysWhere() {
+        int port = server.getAddress().getPort();
+        server.stop(0);
+        Run r = run("monitors");
+        assertEquals(1, r.exit());
+        assertTrue(r.err().contains("vigil monitors: cannot reach http://127.0.0.1:" + port), r.err());
+    }
+}
