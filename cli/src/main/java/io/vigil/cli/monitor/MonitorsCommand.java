@@ -46,7 +46,7 @@ public final class MonitorsCommand implements Callable<Integer> {
     @Option(names = "--state", description = "ALARM, OK, NO_BASELINE or NO_DATA")
     String state;
 
-    @Option(names = "--metric", description = "e.g. incorrect_approval, decline, conversion")
+    @Option(names = "--metric", description = "e.g. incorrect_approval, decline_rate, conversion")
     String metric;
 
     @Option(names = "--cohort", description = "the cohort as the monitor names it, e.g. country=CA,age=18-24")

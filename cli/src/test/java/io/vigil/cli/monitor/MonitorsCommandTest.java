@@ -34,12 +34,12 @@ class MonitorsCommandTest {
              "log_statistic":12.4,"log_page_threshold":10.9,"on_list":true,"alarm_since":"2026-11-27T00:19:00Z",
              "evaluated_through":"2026-11-27T01:00:00Z"}""";
     static final String QUIET = """
-            {"id":"decline@channel=web","cohort":"channel=web","metric":"decline","state":"OK","estimate":0.041,
+            {"id":"decline_rate@channel=web","cohort":"channel=web","metric":"decline_rate","state":"OK","estimate":0.041,
              "exposure":50000,"baseline":0.04,"baseline_source":"TRAILING","baseline_weeks":0,"band_lower":0.038,
              "band_upper":0.042,"log_statistic":1.2,"log_page_threshold":10.9,"on_list":false,"alarm_since":null,
              "evaluated_through":"2026-11-27T01:00:00Z"}""";
     static final String EMPTY = """
-            {"id":"fallback@channel=voice","cohort":"channel=voice","metric":"fallback","state":"NO_DATA",
+            {"id":"fallback_rate@channel=voice","cohort":"channel=voice","metric":"fallback_rate","state":"NO_DATA",
              "estimate":null,"exposure":0,"baseline":null,"baseline_source":"NONE","baseline_weeks":0,
              "band_lower":null,"band_upper":null,"log_statistic":null,"log_page_threshold":10.9,"on_list":false,
              "alarm_since":null,"evaluated_through":null}""";
@@ -98,8 +98,8 @@ class MonitorsCommandTest {
         assertTrue(lines[1].contains("12.4 / 10.9"), r.out());
         assertTrue(lines[1].contains("13,300"), r.out());
         assertTrue(lines[1].endsWith("2026-11-27T00:19:00Z"), r.out());
-        assertTrue(lines[2].startsWith("decline@channel=web"), r.out());
-        assertTrue(lines[3].startsWith("fallback@channel=voice"), r.out());
+        assertTrue(lines[2].startsWith("decline_rate@channel=web"), r.out());
+        assertTrue(lines[3].startsWith("fallback_rate@channel=voice"), r.out());
         assertTrue(lines[3].contains("NO_DATA         -  - none"), r.out());
     }
 
