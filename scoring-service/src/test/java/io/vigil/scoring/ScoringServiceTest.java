@@ -205,7 +205,7 @@ class ScoringServiceTest {
                 .extract().path("checks.find { it.name == 'scoring warm-up' }.data.state");
         assertTrue(state.contains("200 Score calls (0 failed)"), state);
         assertTrue(state.contains("500 model runs"), state);
-        assertTrue(state.contains(", 0 extra rounds;"), state);
+        assertTrue(state.contains(", 0 extra rounds, 200 claims rolled back;"), state);
         // The warm-up's payments were decided, their claims rolled back, nothing stored or published: nothing a
         // guardrail could count.
         try (Connection c = database(); PreparedStatement s = c.prepareStatement(

@@ -69,6 +69,7 @@ public class DecisionStore {
     private static final String READ = "SELECT false AS mine, fingerprint, response FROM decision WHERE transaction_id = $1";
 
     private final AtomicLong writeFailures = new AtomicLong();
+    private final AtomicLong warmClaims = new AtomicLong();
     private final AtomicLong claimFailures = new AtomicLong();
     private final AtomicLong corrupt = new AtomicLong();
     private final ArrayBlockingQueue<PendingWrite> pending;
@@ -163,7 +164,16 @@ public class DecisionStore {
                     throw new WarmUpRollback();
                 }))
                 .replaceWithVoid()
+                .onFailure(WarmUpRollback.class).invoke(rolledBack -> warmClaims.incrementAndGet())
                 .onFailure().recoverWithNull();
+    }
+
+    /**
+     * Warm-up claims whose statement ran and was rolled back: the readiness check shows it, so a warm-up that never
+     * reached PostgreSQL does not pass for one that did.
+     */
+    public long warmClaimsRolledBack() {
+        return warmClaims.get();
     }
 
     /** Thrown inside the warm-up's transaction so that withTransaction rolls it back. */

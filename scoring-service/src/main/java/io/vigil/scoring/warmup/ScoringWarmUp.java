@@ -28,6 +28,7 @@ import io.vigil.contracts.scoring.v1.Money;
 import io.vigil.contracts.scoring.v1.RiskScoringServiceGrpc;
 import io.vigil.contracts.scoring.v1.ScoreRequest;
 import io.vigil.scoring.config.ScoringConfig;
+import io.vigil.scoring.decisions.DecisionStore;
 import io.vigil.scoring.model.ModelLineup;
 import io.vigil.scoring.model.ModelRegistry;
 import io.vigil.scoring.model.ScoringModel;
@@ -52,15 +53,17 @@ public class ScoringWarmUp implements HealthCheck {
 
     private final ScoringConfig config;
     private final ModelRegistry models;
+    private final DecisionStore store;
     private final int grpcPort;
     private volatile String state = "not started";
     private volatile boolean done;
 
-    ScoringWarmUp(ScoringConfig config, ModelRegistry models,
+    ScoringWarmUp(ScoringConfig config, ModelRegistry models, DecisionStore store,
             @ConfigProperty(name = "quarkus.grpc.server.port", defaultValue = "9000") int port,
             @ConfigProperty(name = "quarkus.grpc.server.test-port", defaultValue = "9001") int testPort) {
         this.config = config;
         this.models = models;
+        this.store = store;
         this.grpcPort = LaunchMode.current() == LaunchMode.TEST ? testPort : port;
     }
 
@@ -84,11 +87,12 @@ public class ScoringWarmUp implements HealthCheck {
         WarmUpRounds.Outcome calls = WarmUpRounds.run(n -> callSelf(n, settings.concurrency(), deadline),
                 settings.calls(), settings.compilerQuietShare(), deadline, jit::share);
         long total = System.nanoTime() - begin;
-        state = String.format("%d model runs in %d ms; %d Score calls (%d failed) in %d ms, %d extra rounds; last "
-                + "calls p50 %.2f ms, p99 %.2f ms; JIT compiling %.0f%% of the last round; %d ms in all", modelRuns,
-                modelsNanos / 1_000_000, calls.sent(), calls.failed(), (total - modelsNanos) / 1_000_000,
-                calls.extraRounds(), calls.last().tailMillis(0.5), calls.last().tailMillis(0.99),
-                100 * calls.compilerShare(), total / 1_000_000);
+        state = String.format("%d model runs in %d ms; %d Score calls (%d failed) in %d ms, %d extra rounds, %d claims "
+                + "rolled back; last calls p50 %.2f ms, p99 %.2f ms; JIT compiling %.0f%% of the last round; %d ms in "
+                + "all", modelRuns, modelsNanos / 1_000_000, calls.sent(), calls.failed(),
+                (total - modelsNanos) / 1_000_000, calls.extraRounds(), store.warmClaimsRolledBack(),
+                calls.last().tailMillis(0.5), calls.last().tailMillis(0.99), 100 * calls.compilerShare(),
+                total / 1_000_000);
         done = true;
         if (total > settings.maxDuration().toNanos()) {
             LOG.warnf("warm-up stopped at its limit of %s: %s", settings.maxDuration(), state);
