@@ -4,22 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.net.InetSocketAddress;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import com.sun.net.httpserver.HttpServer;
 
-import io.vigil.cli.VigilCli;
-import picocli.CommandLine;
+import io.vigil.cli.testsupport.CannedGuardrail;
 
 /**
  * {@code vigil analyze}: the request each subcommand sends and the table it prints, against a JDK HTTP server
@@ -51,57 +43,36 @@ class AnalyzeCommandTest {
              "detail":"threshold: must lie strictly between 0 and 1, got 1.5","field":"threshold"}
             """;
 
-    HttpServer server;
-    final List<String> seen = new ArrayList<>();
-    final List<String> auth = new ArrayList<>();
-    int status = 200;
-    String answer = IMPACT;
+    CannedGuardrail guardrail;
 
     @BeforeEach
     void start() throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/", exchange -> {
-            seen.add(URLDecoder.decode(exchange.getRequestURI().getRawPath() + "?"
-                    + exchange.getRequestURI().getRawQuery(), StandardCharsets.UTF_8));
-            auth.add(exchange.getRequestHeaders().getFirst("Authorization"));
-            byte[] bytes = answer.getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().add("Content-Type", status >= 400 ? "application/problem+json"
-                    : "application/json");
-            exchange.sendResponseHeaders(status, bytes.length);
-            exchange.getResponseBody().write(bytes);
-            exchange.close();
-        });
-        server.start();
+        guardrail = new CannedGuardrail(IMPACT);
     }
 
     @AfterEach
     void stop() {
-        server.stop(0);
+        guardrail.close();
     }
 
-    record Run(int exit, String out, String err) {
+    /** Each request's path and query (percent-decoded). */
+    List<String> seen() {
+        return guardrail.requests().stream().map(CannedGuardrail.Request::decodedTarget).toList();
     }
 
-    Run run(String... args) {
-        List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("--url", "http://127.0.0.1:" + server.getAddress().getPort(), "--token", "t0k"));
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(new VigilCli());
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int exit = cli.execute(all.toArray(String[]::new));
-        return new Run(exit, out.toString(), err.toString());
+    CannedGuardrail.Run run(String... args) {
+        return guardrail.run("t0k", args);
     }
 
     @Test
     void impactAsksForTheCohortAndPrintsTheExcessWithItsInterval() {
-        Run r = run("analyze", "impact", "--cohort", "country=CA,age=18-24", "--metric", "incorrect-approval",
+        CannedGuardrail.Run r = run("analyze", "impact", "--cohort", "country=CA,age=18-24", "--metric", "incorrect-approval",
                 "--from", "2026-11-27T00:00:00Z", "--to", "2026-11-27T09:00:00Z", "--baseline-rate", "0.02");
         assertEquals(0, r.exit(), r.err());
         assertEquals(List.of("/analyses/impact?cohort=country=CA,age=18-24&from=2026-11-27T00:00:00Z"
-                + "&to=2026-11-27T09:00:00Z&metric=incorrect-approval&baseline_rate=0.02"), seen);
-        assertEquals(List.of("Bearer t0k"), auth);
+                + "&to=2026-11-27T09:00:00Z&metric=incorrect-approval&baseline_rate=0.02"), seen());
+        assertEquals(List.of("Bearer t0k"),
+                guardrail.requests().stream().map(CannedGuardrail.Request::authorization).toList());
         assertTrue(r.out().contains("events                 3,720 of 120,000"), r.out());
         assertTrue(r.out().contains("rate                   3.10% [3.00%, 3.20%]"), r.out());
         assertTrue(r.out().contains("excess harmed          1,320 [1,204, 1,439]"), r.out());
@@ -111,8 +82,8 @@ class AnalyzeCommandTest {
 
     @Test
     void anEmptyWindowPrintsNEqualsZeroAndNoRate() {
-        answer = EMPTY;
-        Run r = run("analyze", "impact", "--cohort", "country=CA");
+        guardrail.answer(200, EMPTY);
+        CannedGuardrail.Run r = run("analyze", "impact", "--cohort", "country=CA");
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().contains("n = 0"), r.out());
         assertTrue(r.out().contains("rate                   - "), r.out());
@@ -121,11 +92,10 @@ class AnalyzeCommandTest {
 
     @Test
     void aRefusalPrintsTheProblemAndItsFieldWithExitOne() {
-        status = 400;
-        answer = PROBLEM;
-        Run r = run("analyze", "what-if", "--threshold", "1.5", "--current", "0.6");
+        guardrail.answer(400, PROBLEM);
+        CannedGuardrail.Run r = run("analyze", "what-if", "--threshold", "1.5", "--current", "0.6");
         assertEquals(1, r.exit());
-        assertEquals(List.of("/analyses/what-if?threshold=1.5&current_threshold=0.6"), seen);
+        assertEquals(List.of("/analyses/what-if?threshold=1.5&current_threshold=0.6"), seen());
         assertTrue(r.err().contains("400 threshold: must lie strictly between 0 and 1, got 1.5 (field threshold)"),
                 r.err());
     }
@@ -135,7 +105,7 @@ class AnalyzeCommandTest {
         assertEquals(2, run("analyze", "what-if", "--threshold", "0.5").exit());
         assertEquals(2, run("analyze", "funnel").exit());
         assertEquals(2, run("analyze").exit());
-        assertEquals(List.of(), seen);
+        assertEquals(List.of(), seen());
     }
 
     @Test
@@ -148,14 +118,14 @@ class AnalyzeCommandTest {
 
     @Test
     void jsonOutputIsTheServicesAnswerAsItCame() {
-        Run r = run("analyze", "impact", "--output", "json");
+        CannedGuardrail.Run r = run("analyze", "impact", "--output", "json");
         assertEquals(0, r.exit());
         assertEquals(IMPACT.strip(), r.out().strip());
     }
 
     @Test
     void funnelNamesTheBrokenStep() {
-        answer = """
+        guardrail.answer(200, """
                 {"cohort":"all decisions","window":{"from":"2026-11-20T00:00:00Z","to":"2026-11-21T00:00:00Z"},
                  "at":"2026-11-20T12:00:00Z","n":2000,"denominator":"sessions","steps":["scored","approved or passed step-up"],
                  "channels":[{"channel":"voice","before":[1000,991],"after":[1000,958],
@@ -166,8 +136,8 @@ class AnalyzeCommandTest {
                      "significant_drop":true}],
                    "broken_step":"approved or passed step-up"}],
                  "broken_channel":"voice","broken_step":"approved or passed step-up"}
-                """;
-        Run r = run("analyze", "funnel", "--at", "2026-11-20T12:00:00Z");
+                """);
+        CannedGuardrail.Run r = run("analyze", "funnel", "--at", "2026-11-20T12:00:00Z");
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().contains("broken: voice / approved or passed step-up"), r.out());
         assertTrue(r.out().contains("99.10% of 1,000"), r.out());

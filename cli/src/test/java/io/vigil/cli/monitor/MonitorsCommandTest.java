@@ -4,21 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import com.sun.net.httpserver.HttpServer;
 
-import io.vigil.cli.VigilCli;
-import picocli.CommandLine;
+import io.vigil.cli.testsupport.CannedGuardrail;
 
 /**
  * {@code vigil monitors}: the request it sends and the table it prints, against a JDK HTTP server answering as
@@ -44,51 +37,32 @@ class MonitorsCommandTest {
              "band_lower":null,"band_upper":null,"log_statistic":null,"log_page_threshold":10.9,"on_list":false,
              "alarm_since":null,"evaluated_through":null}""";
 
-    HttpServer server;
-    final List<String> seen = new ArrayList<>();
-    int status = 200;
-    String answer = "[" + QUIET + "," + EMPTY + "," + ALARMED + "]";
+    CannedGuardrail guardrail;
 
     @BeforeEach
     void start() throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/", exchange -> {
-            seen.add(exchange.getRequestURI().getRawPath()
-                    + (exchange.getRequestURI().getRawQuery() == null ? "" : "?" + exchange.getRequestURI().getRawQuery()));
-            byte[] bytes = answer.getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().add("Content-Type", "application/json");
-            exchange.sendResponseHeaders(status, bytes.length);
-            exchange.getResponseBody().write(bytes);
-            exchange.close();
-        });
-        server.start();
+        guardrail = new CannedGuardrail("[" + QUIET + "," + EMPTY + "," + ALARMED + "]");
     }
 
     @AfterEach
     void stop() {
-        server.stop(0);
+        guardrail.close();
     }
 
-    record Run(int exit, String out, String err) {
+    /** Each request's path and query. */
+    List<String> seen() {
+        return guardrail.requests().stream().map(CannedGuardrail.Request::rawTarget).toList();
     }
 
-    Run run(String... args) {
-        List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("--url", "http://127.0.0.1:" + server.getAddress().getPort(), "--token", "t0k"));
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(new VigilCli());
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int exit = cli.execute(all.toArray(String[]::new));
-        return new Run(exit, out.toString(), err.toString());
+    CannedGuardrail.Run run(String... args) {
+        return guardrail.run("t0k", args);
     }
 
     @Test
     void listsAlarmsFirstWithRateBaselineAndHowCloseToPaging() {
-        Run r = run("monitors", "--state", "ALARM", "--cohort", "country=CA,age=18-24");
+        CannedGuardrail.Run r = run("monitors", "--state", "ALARM", "--cohort", "country=CA,age=18-24");
         assertEquals(0, r.exit(), r.err());
-        assertEquals(List.of("/monitors?state=ALARM&cohort=country%3DCA%2Cage%3D18-24"), seen);
+        assertEquals(List.of("/monitors?state=ALARM&cohort=country%3DCA%2Cage%3D18-24"), seen());
         String[] lines = r.out().split("\n");
         assertTrue(lines[0].startsWith("MONITOR "), r.out());
         // alarm first, then the quiet monitor (statistic 1.2 of 10.9), then the one with no data
@@ -105,10 +79,10 @@ class MonitorsCommandTest {
 
     @Test
     void showsOneMonitorWithItsChart() {
-        answer = ALARMED;
-        Run r = run("monitors", "show", "incorrect_approval@country=CA,age=18-24");
+        guardrail.answer(200, ALARMED);
+        CannedGuardrail.Run r = run("monitors", "show", "incorrect_approval@country=CA,age=18-24");
         assertEquals(0, r.exit(), r.err());
-        assertEquals(List.of("/monitors/incorrect_approval%40country%3DCA%2Cage%3D18-24"), seen);
+        assertEquals(List.of("/monitors/incorrect_approval%40country%3DCA%2Cage%3D18-24"), seen());
         assertTrue(r.out().contains("state              ALARM since 2026-11-27T00:19:00Z"), r.out());
         assertTrue(r.out().contains("rate               3.10% of 13,300"), r.out());
         assertTrue(r.out().contains("baseline           2.00% (seasonal, 4 weeks) band [1.78%, 2.24%]"), r.out());
@@ -118,19 +92,18 @@ class MonitorsCommandTest {
 
     @Test
     void aRefusalPrintsTheProblemAndItsFieldWithExitOne() {
-        status = 400;
-        answer = """
-                {"title":"Bad Request","status":400,"detail":"unknown state 'LOUD'","field":"state"}""";
-        Run r = run("monitors", "--state", "LOUD");
+        guardrail.answer(400, """
+                {"title":"Bad Request","status":400,"detail":"unknown state 'LOUD'","field":"state"}""");
+        CannedGuardrail.Run r = run("monitors", "--state", "LOUD");
         assertEquals(1, r.exit());
         assertTrue(r.err().contains("vigil monitors: 400 unknown state 'LOUD' (field state)"), r.err());
     }
 
     @Test
     void anUnreachableServiceIsExitOneAndSaysWhere() {
-        int port = server.getAddress().getPort();
-        server.stop(0);
-        Run r = run("monitors");
+        int port = guardrail.port();
+        guardrail.close();
+        CannedGuardrail.Run r = run("monitors");
         assertEquals(1, r.exit());
         assertTrue(r.err().contains("vigil monitors: cannot reach http://127.0.0.1:" + port), r.err());
     }
